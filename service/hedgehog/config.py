@@ -1,0 +1,45 @@
+"""All runtime settings in one place, read from the environment (and a `.env` file)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Service
+    hedgehog_env: str = Field("production", description="'development' allows a placeholder secret.")
+    database_url: str = "sqlite:///./hedgehog.db"
+    hedgehog_secret_key: str = ""
+    access_token_minutes: int = 60 * 12
+    redis_url: str | None = None
+    max_body_bytes: int = 1_000_000
+    grade_rate_per_minute: int = 120
+    hedgehog_api_url: str = "http://127.0.0.1:8000"
+
+    # LLM grader (any OpenAI-compatible endpoint)
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    hedgehog_model: str = "gpt-4o-mini-2024-07-18"
+    llm_timeout_seconds: float = 60.0
+    llm_max_retries: int = 3
+    llm_concurrency: int = 8
+    llm_samples: int = 1
+    llm_seed: int = 7
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def is_development(self) -> bool:
+        return self.hedgehog_env.lower() in {"development", "dev", "test"}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

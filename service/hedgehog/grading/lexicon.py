@@ -1,0 +1,52 @@
+"""The deterministic grader's shared vocabulary (`rubrics/lexicon.yaml`), validated and compiled."""
+
+import re
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hedgehog.grading.rubric import _check_patterns, parse_model
+from hedgehog.paths import rubrics_dir
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dimension: str
+    factor: float
+    names: list[str] = Field(min_length=1)
+    case_sensitive: list[str] = Field(default_factory=list)
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    injection: list[str]
+    buzzwords: list[str]
+    framework_terms: list[str]
+    recitals: list[str]
+    observability: list[str]
+    stopwords: str
+    units: dict[str, Unit]
+    number_words: dict[str, float]
+    scale_words: dict[str, float]
+
+    @field_validator("injection", "recitals", "observability")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+    @property
+    def stopword_set(self) -> frozenset[str]:
+        return frozenset(self.stopwords.split())
+
+
+def compile_any(patterns: list[str]) -> re.Pattern[str]:
+    """One case-insensitive alternation of the given patterns."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    return parse_model(Lexicon, rubrics_dir() / "lexicon.yaml")
