@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     max_body_bytes: int = 1_000_000
     grade_rate_per_minute: int = 120
+    rate_limit_window_seconds: float = Field(60.0, description="Window of grade_rate_per_minute (grade_rate_per_minute=0 disables the limit).")
+    rate_limit_key_prefix: str = Field("hedgehog:ratelimit", description="Redis key prefix of the shared rate-limit counters.")
     hedgehog_api_url: str = "http://127.0.0.1:8000"
 
     # LLM grader (any OpenAI-compatible endpoint)
