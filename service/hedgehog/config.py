@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     llm_concurrency: int = 8
     llm_samples: int = 1
     llm_seed: int = 7
+    # Retries are ours (the openai client's backoff constants are fixed): exponential from
+    # llm_backoff_seconds, capped, unless the server's Retry-After says otherwise.
+    llm_backoff_seconds: float = 0.5
+    llm_backoff_max_seconds: float = 8.0
+    llm_retry_after_max_seconds: float = 60.0
+    llm_max_output_tokens: int = 2000
+    llm_sample_temperature: float = Field(0.7, description="Used only when llm_samples > 1; one sample runs at 0.")
+    llm_cache: str = Field("database", description="Where LLM grades are cached: database, memory or off.")
 
     @property
     def llm_configured(self) -> bool:
