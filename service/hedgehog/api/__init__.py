@@ -1,0 +1,1 @@
+"""The HTTP service: `hedgehog.api.main:app`, or `create_app(settings)`."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables (models), engine (session), Alembic migrations (migrate), queries (crud)."""
