@@ -16,6 +16,11 @@ from hedgehog.paths import rubrics_dir
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# Checks the deterministic grader knows how to run for a 4 (deterministic.py implements each).
+EXCELLENCE_CHECKS = frozenset(
+    {"quantified", "worked_arithmetic", "groups_covered", "prioritised", "linked_to_bottleneck", "consistent_arithmetic"}
+)
+
 # CONTRACT.md section 1: stage ids in order. A rubric may not reorder or rename them.
 CONTRACT_STAGES: dict[str, list[str]] = {
     "scale": ["current_load", "projection", "bottlenecks", "mitigation"],
@@ -72,10 +77,15 @@ class Stage(StrictModel):
     id: str
     name: str
     weight: float = Field(1.0, gt=0)
+    cue_weight: float = Field(1.0, gt=0, description="How strongly a group cue ties a sentence to this stage.")
     covers: str = Field(description="What a full answer covers (CONTRACT.md section 1).")
     markers: list[str] = Field(default_factory=list, description="Patterns that announce this stage.")
     groups: list[ElementGroup] = Field(min_length=1)
-    quantities_expected: bool = True
+    quantities_expected: bool = Field(True, description="Without numbers or explicit assumptions the stage stays Partial (2).")
+    collects_worked_totals: bool = Field(
+        False, description="Sentences that work an estimate out to a total also count as evidence here."
+    )
+    min_groups_for_solid: int = Field(2, ge=1, description="Element groups an applied stage covers to count as Solid (3).")
     excellence: list[str] = Field(
         min_length=1,
         description="Named checks the deterministic grader requires for a 4 (see deterministic.py).",
@@ -117,6 +127,12 @@ class Rubric(StrictModel):
         expected = CONTRACT_STAGES[self.framework]
         if self.stage_ids != expected:
             raise ValueError(f"stages must be {expected} in this order, got {self.stage_ids}")
+        for stage in self.stages:
+            if stage.min_groups_for_solid > len(stage.groups):
+                raise ValueError(f"stage {stage.id}: min_groups_for_solid exceeds its {len(stage.groups)} groups")
+            unknown = set(stage.excellence) - EXCELLENCE_CHECKS
+            if unknown:
+                raise ValueError(f"stage {stage.id}: unknown excellence checks {sorted(unknown)}")
         if sorted(a.score for a in self.anchors) != list(range(MAX_STAGE_SCORE + 1)):
             raise ValueError("anchors must define each score 0..4 exactly once")
         return self

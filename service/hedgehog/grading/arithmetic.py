@@ -1,0 +1,136 @@
+"""Back-of-the-envelope arithmetic: find chains such as "2M viewers × 5 Mbps = 10 Tbps" or
+"a billion users times 2,000 photos is 2 trillion photos, times 3 MB is 600 PB" and check that each
+stated result follows from its operands (units and k/M/B/T suffixes included)."""
+
+import re
+from dataclasses import dataclass
+
+from hedgehog.grading.quantities import Quantity
+
+_MUL = re.compile(r"^\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by)\s*(?:about|roughly|around|approximately|~)?\s*$", re.IGNORECASE)
+_DIV = re.compile(r"^\s*,?\s*(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
+_EQ = re.compile(
+    r"^(?:[^\d.;:!?]{0,60}?(?:=|≈|~|\bis\b|\bare\b|\bequals\b|\bgives\b|\bmakes\b|\bcomes to\b|\bthat'?s\b|\bso\b|\bwhich is\b|\bgets? (?:you|us)\b|\bto get\b|→|->)"
+    r"|\s*,)\s*(?:about|roughly|around|approximately|~|only|just|nearly|almost|call it|so)?\s*$",
+    re.IGNORECASE,
+)
+# A stated result this far from the computed one (either way) is wrong, not rounded.
+TOLERANCE = 1.5
+
+_DIMENSIONS: dict[str, dict[str, int]] = {
+    "bytes": {"byte": 1},
+    "bitrate": {"bit": 1, "s": -1},
+    "rate": {"s": -1},
+    "time": {"s": 1},
+    "money": {"usd": 1},
+    "count": {},
+    "multiplier": {},
+    "percent": {},
+}
+
+
+@dataclass(frozen=True)
+class ArithmeticCheck:
+    start: int
+    end: int
+    text: str
+    computed: float
+    stated: float
+    consistent: bool
+    expression: str
+
+    def describe(self) -> str:
+        return f"{self.expression} is about {_human(self.computed)}, not {_human(self.stated)}"
+
+
+def _human(value: float) -> str:
+    for size, suffix in ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _dims(q: Quantity, literal_time: bool) -> tuple[float, dict[str, int]]:
+    """Value and dimension vector; with literal_time, '50 weeks' and '100 a day' count as plain numbers."""
+    if literal_time and q.dimension in {"time", "rate"}:
+        return q.number if q.dimension == "time" else q.number, {}
+    return q.value, dict(_DIMENSIONS.get(q.dimension, {}))
+
+
+def _combine(a: dict[str, int], b: dict[str, int], sign: int) -> dict[str, int]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + sign * v
+    return {k: v for k, v in out.items() if v}
+
+
+def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[str, int]) -> bool | None:
+    """True/False when comparable, None when the units do not line up (no verdict)."""
+    if cdims != sdims:
+        bits_as_bytes = {("bit" if k == "byte" else k): v for k, v in sdims.items()}
+        if cdims == bits_as_bytes:
+            stated *= 8
+        elif {("bit" if k == "byte" else k): v for k, v in cdims.items()} == sdims:
+            computed *= 8
+        else:
+            return None
+    if computed <= 0 or stated <= 0:
+        return None
+    ratio = max(computed, stated) / min(computed, stated)
+    return ratio <= TOLERANCE
+
+
+def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
+    """Every stated result that follows an explicit operation (x, times, /, divided by)."""
+    checks: list[ArithmeticCheck] = []
+    i = 0
+    while i < len(quantities) - 1:
+        chain_start = quantities[i]
+        operands: list[tuple[str, Quantity]] = [("", chain_start)]
+        j = i
+        while j < len(quantities) - 1:
+            nxt = quantities[j + 1]
+            gap = text[quantities[j].end:nxt.start]
+            if _MUL.match(gap):
+                operands.append(("*", nxt))
+            elif _DIV.match(gap) and (nxt.dimension == "time" or not gap.strip(" ,").lower().startswith("over")):
+                operands.append(("/", nxt))
+            elif len(operands) > 1 and _EQ.match(gap):
+                verdict = _evaluate(operands, nxt)
+                if verdict is not None:
+                    computed, consistent = verdict
+                    expression = text[chain_start.start:quantities[j].end]
+                    checks.append(
+                        ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
+                                        nxt.value, consistent, expression)
+                    )
+                # The stated result carries the chain on ("..., times 3 MB is 600 PB").
+                operands = [("", nxt)]
+                chain_start = nxt
+            else:
+                break
+            j += 1
+        i = max(j, i + 1)
+    return checks
+
+
+def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool] | None:
+    verdicts = []
+    for literal_time in (False, True):
+        value, dims = _dims(operands[0][1], literal_time)
+        for op, q in operands[1:]:
+            v, d = _dims(q, literal_time)
+            if op == "*":
+                value, dims = value * v, _combine(dims, d, 1)
+            elif v:
+                value, dims = value / v, _combine(dims, d, -1)
+        stated, sdims = _dims(result, literal_time)
+        outcome = _compare(value, dims, stated, sdims)
+        if outcome is not None:
+            verdicts.append((value, outcome))
+    if not verdicts:
+        return None
+    for value, ok in verdicts:
+        if ok:
+            return value, True
+    return verdicts[0][0], False

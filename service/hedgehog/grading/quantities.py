@@ -1,0 +1,178 @@
+"""Concrete quantities in free text: numbers (digits or words, with k/M/B/T and million/billion
+suffixes) with their units (rps, Mbps, GB, %, x, users ...), normalised to base units so that
+back-of-the-envelope arithmetic can be checked. Unit and number vocabularies come from the lexicon."""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from hedgehog.grading.lexicon import load_lexicon
+
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_ATTACHED_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "MM": 1e6, "m": 1e6, "B": 1e9, "bn": 1e9, "Bn": 1e9, "T": 1e12}
+_PER_TIME = re.compile(
+    r"\s*(?:per|a|an|each|every|/)\s*(second|sec|s|minute|min|hour|hr|h|day|workday|week|month|year)\b", re.IGNORECASE
+)
+_NOUN = re.compile(r"\s*(?:more |new |extra |active |concurrent |average |daily |monthly |additional )?([A-Za-z][A-Za-z-]{2,})")
+_TIME_SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
+                 "day": 86400, "workday": 86400, "week": 604800, "month": 2592000, "year": 31536000}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    number: float  # the number as written, scale words applied (2M -> 2e6)
+    value: float  # in base units of its dimension
+    dimension: str  # bytes, bitrate, rate, percent, multiplier, time, money, count
+    noun: str | None = None
+
+    @property
+    def is_concrete(self) -> bool:
+        """A small bare count ("about 3") says little; units, nouns and larger figures are concrete."""
+        return self.dimension != "count" or self.noun is not None or self.number >= 10
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    unit_pattern: re.Pattern[str]
+    unit_by_name: dict[str, tuple[str, float]]
+    word_number: re.Pattern[str]
+    number_words: dict[str, float]
+    scale_words: dict[str, float]
+    stopwords: frozenset[str]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    lexicon = load_lexicon()
+    unit_by_name: dict[str, tuple[str, float]] = {}
+    for unit in lexicon.units.values():
+        for name in unit.names:
+            unit_by_name[name.lower()] = (unit.dimension, unit.factor)
+    names = sorted(unit_by_name, key=len, reverse=True)
+    # Units must end at a word boundary, except symbols (% and /s).
+    alternation = "|".join(re.escape(n) + (r"(?![A-Za-z])" if n[-1].isalnum() else "") for n in names)
+    unit_pattern = re.compile(rf"\s?-?\s?({alternation})", re.IGNORECASE)
+    words = sorted(lexicon.number_words, key=len, reverse=True)
+    scales = sorted((w for w in lexicon.scale_words if len(w) > 2), key=len, reverse=True)
+    word_number = re.compile(
+        rf"(?<![\w-])({'|'.join(re.escape(w) for w in words)})(?:[\s-]+({'|'.join(scales)}))?(?![\w-])",
+        re.IGNORECASE,
+    )
+    return _Vocabulary(
+        unit_pattern,
+        unit_by_name,
+        word_number,
+        {k.lower(): v for k, v in lexicon.number_words.items()},
+        {k.lower(): v for k, v in lexicon.scale_words.items()},
+        lexicon.stopword_set,
+    )
+
+
+_NUMBER = re.compile(
+    rf"(?<![\w.$])(\$\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
+)
+_PREFIX_MULTIPLIER = re.compile(rf"(?<![\w])[x×]({_DIGITS})(?![\w.])")
+_OPERAND_FOLLOWS = re.compile(
+    r"\s*(?:about |roughly |around |approximately |~)?(?:\d|\$|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) ?(?:thousand|million|billion|trillion|hundred|kilo|mega|giga|tera|peta)?\w*\b)",
+    re.IGNORECASE,
+)
+_OPERATOR_WORDS = frozenset({"times", "multiplied", "divided", "plus", "minus", "over", "per", "each"})
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    vocab = _vocabulary()
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < e and s < b for s, e in taken)
+
+    for m in _PREFIX_MULTIPLIER.finditer(text):
+        number = float(m.group(1).replace(",", ""))
+        found.append(Quantity(m.start(), m.end(), m.group(0), number, number, "multiplier"))
+        taken.append((m.start(), m.end()))
+
+    for m in _NUMBER.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        dollar, digits, scale_word, scale_suffix = m.groups()
+        number = float(digits.replace(",", ""))
+        if scale_word:
+            number *= vocab.scale_words[scale_word.lower()]
+        elif scale_suffix:
+            number *= _ATTACHED_SCALE[scale_suffix]
+        end = m.end()
+        if end < len(text) and text[end].isalpha() and not scale_suffix:
+            # 10x / 5Mbps / 3MB attach directly; 12th, 720p, 4K-as-resolution do not count.
+            unit = vocab.unit_pattern.match(text, end)
+            if not unit or (end + len(unit.group(0)) < len(text) and text[end + len(unit.group(0))].isalpha()):
+                continue
+        if dollar:
+            q = Quantity(m.start(), end, text[m.start():end], number, number, "money")
+        else:
+            q = _with_unit(text, m.start(), end, number, vocab)
+            if q is None:
+                continue
+        found.append(q)
+        taken.append((q.start, q.end))
+
+    for m in vocab.word_number.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        word, scale = m.group(1).lower(), (m.group(2) or "").lower()
+        number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
+        q = _with_unit(text, m.start(), m.end(), number, vocab, from_words=not scale, word=word)
+        if q is not None:
+            found.append(q)
+            taken.append((q.start, q.end))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _with_unit(
+    text: str, start: int, end: int, number: float, vocab: _Vocabulary, from_words: bool = False, word: str = ""
+) -> Quantity | None:
+    if word == "twice":
+        return Quantity(start, end, text[start:end], 2, 2, "multiplier")
+    unit = vocab.unit_pattern.match(text, end)
+    if unit:
+        name = unit.group(1).lower()
+        dimension, factor = vocab.unit_by_name[name]
+        if name in {"x", "×", "times"} and _OPERAND_FOLLOWS.match(text, end + len(unit.group(0))):
+            unit = None  # "10 x 5", "180k times 5 Mbps": an operator, not a multiplier
+        elif name in {"s", "h", "min", "sec"} and unit.group(0).startswith(" "):
+            unit = None  # "5 s" rarely; "3 h" rarely — avoid reading "a" words as units
+        else:
+            stop = end + len(unit.group(0))
+            if from_words and word in {"a", "an"} and dimension not in {"bytes", "bitrate"}:
+                return None
+            if dimension == "time" and from_words and word in {"a", "an"}:
+                return None
+            return Quantity(start, stop, text[start:stop], number, number * factor, dimension)
+    if from_words and word in {"a", "an", "a few", "a couple", "a couple of", "one", "half", "a half", "a third", "a quarter"}:
+        return None  # "a car", "one cashier": not a quantity worth counting
+    per = _PER_TIME.match(text, end)
+    if per and not from_words:  # "96 an hour", "22 a second"
+        seconds = _TIME_SECONDS[per.group(1).lower()]
+        return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate")
+    noun_match = _NOUN.match(text, end)
+    noun = None
+    stop = end
+    if noun_match and noun_match.group(1).lower() not in vocab.stopwords | _OPERATOR_WORDS:
+        noun = noun_match.group(1).lower()
+        stop = noun_match.end()
+    elif from_words:
+        return None
+    digits_only = text[start:end].replace(",", "")
+    if noun is None and _YEAR.match(digits_only):
+        return None
+    per = _PER_TIME.match(text, stop)
+    if per and noun is not None:
+        seconds = _TIME_SECONDS[per.group(1).lower()]
+        stop = per.end()
+        return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun)
+    return Quantity(start, stop, text[start:stop], number, number, "count", noun)
