@@ -10,7 +10,8 @@ from enum import Enum
 from typing import Any
 
 from pydantic import field_serializer
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 
@@ -46,9 +47,9 @@ class UTCModel(SQLModel):
 
 class UserBase(SQLModel):
     username: str = Field(min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.@-]+$", unique=True, index=True)
-    role: UserRole = Field(default=UserRole.learner, sa_type=String(16))
+    role: UserRole = Field(default=UserRole.learner, sa_type=SAEnum(UserRole, native_enum=False, length=16))
     target_role: TargetRole | None = Field(
-        default=None, sa_type=String(32), description="A learner's target role; orders the readiness buckets."
+        default=None, sa_type=SAEnum(TargetRole, native_enum=False, length=32), description="A learner's target role; orders the readiness buckets."
     )
 
 
