@@ -20,6 +20,7 @@ TOLERANCE = 1.5
 _DIMENSIONS: dict[str, dict[str, int]] = {
     "bytes": {"byte": 1},
     "bitrate": {"bit": 1, "s": -1},
+    "byterate": {"byte": 1, "s": -1},
     "rate": {"s": -1},
     "time": {"s": 1},
     "money": {"usd": 1},

@@ -21,17 +21,42 @@ class Sentence:
 
 def split_sentences(answer: str) -> list[Sentence]:
     sentences: list[Sentence] = []
-    paragraph = 0
-    pos = 0
-    for line in answer.splitlines(keepends=True):
-        stripped = line.strip()
-        if not stripped:
-            paragraph += 1 if sentences and sentences[-1].paragraph == paragraph else 0
-            pos += len(line)
-            continue
-        _split_line(answer, pos, pos + len(line.rstrip("\r\n")), paragraph, sentences)
-        pos += len(line)
+    for start, end, paragraph in _logical_lines(answer):
+        _split_line(answer, start, end, paragraph, sentences)
     return sentences
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
+_WRAP_MIN_CHARS = 50
+
+
+def _logical_lines(answer: str) -> list[tuple[int, int, int]]:
+    """Lines re-joined where the text was hard-wrapped mid-sentence; lists and tables stay apart."""
+    lines: list[tuple[int, int, int]] = []
+    paragraph, pos, blank_before = 0, 0, False
+    for raw in answer.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        start, end = pos, pos + len(content)
+        pos += len(raw)
+        if not content.strip():
+            blank_before = bool(lines)
+            continue
+        if blank_before:
+            paragraph += 1
+            blank_before = False
+        elif lines and _continues_previous(answer[lines[-1][0]:lines[-1][1]], content):
+            lines[-1] = (lines[-1][0], end, paragraph)
+            continue
+        lines.append((start, end, paragraph))
+    return lines
+
+
+def _continues_previous(previous: str, line: str) -> bool:
+    tail = previous.rstrip()
+    if not tail or tail[-1] in ".!?:;|" or _BULLET.match(line) or "|" in line:
+        return False
+    head = line.lstrip()
+    return head[:1].islower() or len(tail) >= _WRAP_MIN_CHARS
 
 
 def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:

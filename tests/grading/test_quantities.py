@@ -1,0 +1,91 @@
+"""Quantities with units and the arithmetic checker."""
+
+import pytest
+
+from hedgehog.grading.arithmetic import check_arithmetic
+from hedgehog.grading.quantities import find_quantities
+
+
+def one(text):
+    found = find_quantities(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, value, dimension",
+    [
+        ("about 2M viewers", 2e6, "count"),
+        ("at 5 Mbps", 5e6, "bitrate"),
+        ("peak of 12.5 Tbps", 12.5e12, "bitrate"),
+        ("roughly 900 gigabits per second", 9e11, "bitrate"),
+        ("each photo is 3 MB", 3e6, "bytes"),
+        ("about 1.5 petabytes", 1.5e15, "bytes"),
+        ("a 25% buffer", 0.25, "percent"),
+        ("grows 10x", 10, "multiplier"),
+        ("traffic ×3", 3, "multiplier"),
+        ("two and a half... no, 2.5 times the average", 2.5, "multiplier"),
+        ("40 cars an hour", 40 / 3600, "rate"),
+        ("10k reads a second", 1e4, "rate"),
+        ("$200 a month", 200, "money"),
+        ("about 340 gigabytes a second", 340e9, "byterate"),
+        ("a billion users", 1e9, "count"),
+        ("1,500 agents", 1500, "count"),
+    ],
+)
+def test_units_and_suffixes(text, value, dimension):
+    q = one(text)
+    assert q.dimension == dimension
+    assert q.value == pytest.approx(value)
+    assert text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize("text", ["the 12th week", "in 720p", "since 2019 we", "Q742 asks"])
+def test_non_quantities_are_ignored(text):
+    assert [q for q in find_quantities(text) if q.is_concrete] == []
+
+
+def checks(text):
+    return check_arithmetic(text, find_quantities(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2M viewers × 5 Mbps = 10 Tbps",
+        "so 400 thousand streams times 4 Mbps, which is 1.6 terabits per second",
+        "60 million users * 2 GB is 120 petabytes",
+        "3,000 calls divided by 12 per agent is 250 agents",
+        "900k events over a 10-hour day is about 25 a second",
+        "50 TB, times 3 for replication, is 150 TB",
+    ],
+)
+def test_right_arithmetic_is_consistent(text):
+    found = checks(text)
+    assert found and all(c.consistent for c in found), [c.describe() for c in found]
+
+
+@pytest.mark.parametrize(
+    "text, stated",
+    [
+        ("2M viewers × 5 Mbps = 1 Tbps", 1e12),
+        ("80 million photos times 4 MB is 32 TB", 32e12),
+        ("a billion users times 2,000 photos is 2 trillion photos, times 3 MB is 600 petabytes", 600e15),
+    ],
+)
+def test_wrong_arithmetic_is_caught(text, stated):
+    wrong = [c for c in checks(text) if not c.consistent]
+    assert len(wrong) == 1
+    assert wrong[0].stated == pytest.approx(stated)
+    assert "not" in wrong[0].describe()
+
+
+def test_bits_and_bytes_convert():
+    found = checks("1 million streams times 8 Mbps is 1 terabyte per second")
+    assert len(found) == 1 and found[0].consistent
+    wrong = checks("1 million streams times 8 Mbps is 8 terabytes per second")
+    assert len(wrong) == 1 and not wrong[0].consistent
+
+
+def test_no_operator_means_no_verdict():
+    assert checks("we have 8 pumps and 40 cars an hour, so 96 an hour of capacity") == []
