@@ -95,7 +95,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
             if _MUL.match(gap):
                 operands.append(("*", nxt))
             elif _DIV.match(gap) and (nxt.dimension == "time" or not gap.strip(" ,").lower().startswith("over")):
-                operands.append(("/", nxt))
+                # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
+                operands.append(("/over" if gap.strip(" ,").lower().startswith("over") else "/", nxt))
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)
                 if verdict is not None:
@@ -116,22 +117,32 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
 
 
 def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool] | None:
-    verdicts = []
-    for literal_time in (False, True):
-        value, dims = _dims(operands[0][1], literal_time)
-        for op, q in operands[1:]:
-            v, d = _dims(q, literal_time)
-            if op == "*":
-                value, dims = value * v, _combine(dims, d, 1)
-            elif v:
-                value, dims = value / v, _combine(dims, d, -1)
-        stated, sdims = _dims(result, literal_time)
-        outcome = _compare(value, dims, stated, sdims)
-        if outcome is not None:
-            verdicts.append((value, outcome))
-    if not verdicts:
+    """(computed, consistent), or None when the units give no basis for a verdict.
+
+    Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
+    only rescue a result that then agrees; it never condemns one (that reading is a guess).
+    """
+    if any(op == "/over" for op, _ in operands) and result.dimension not in _RATES:
         return None
-    for value, ok in verdicts:
-        if ok:
-            return value, True
-    return verdicts[0][0], False
+    physical = _compute(operands, result, literal_time=False)
+    if physical is not None and physical[1] is not None:
+        return physical  # type: ignore[return-value]
+    literal = _compute(operands, result, literal_time=True)
+    if literal is not None and literal[1]:
+        return literal  # type: ignore[return-value]
+    return None
+
+
+_RATES = {"rate", "bitrate", "byterate"}
+
+
+def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
+    value, dims = _dims(operands[0][1], literal_time)
+    for op, q in operands[1:]:
+        v, d = _dims(q, literal_time)
+        if op == "*":
+            value, dims = value * v, _combine(dims, d, 1)
+        elif v:
+            value, dims = value / v, _combine(dims, d, -1)
+    stated, sdims = _dims(result, literal_time)
+    return value, _compare(value, dims, stated, sdims)

@@ -259,13 +259,13 @@ _SKIP_AHEAD = -0.3
 _SECONDARY_THRESHOLD = 3.0
 
 
-def _emission(info: _SentenceInfo, stage_id: str, cue_weight: float = 1.0) -> float:
+def _emission(info: _SentenceInfo, stage: Stage) -> float:
     if info.injected:
         return 0.0
-    groups = info.groups.get(stage_id, {})
+    groups = info.groups.get(stage.id, {})
     hits = sum(len(v) for v in groups.values())
-    cues = len(groups) + 0.3 * min(hits - len(groups), 3)
-    return 2.2 * min(info.markers.get(stage_id, 0), 2) + cue_weight * cues
+    cues = sum(g.weight for g in stage.groups if g.id in groups) + 0.3 * min(hits - len(groups), 3)
+    return 2.2 * min(info.markers.get(stage.id, 0), 2) + stage.cue_weight * cues
 
 
 def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dict[str, _StageAnalysis]:
@@ -275,11 +275,7 @@ def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dic
     analyses = {sid: _StageAnalysis() for sid in stage_ids}
     if not infos:
         return analyses
-    weights = [cs.stage.cue_weight for cs in compiled.stages]
-    emissions = [
-        [_emission(info, sid, w) for sid, w in zip(stage_ids, weights, strict=True)] + [_NONE_EMISSION]
-        for info in infos
-    ]
+    emissions = [[_emission(info, cs.stage) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
 
     def transition(prev: int, cur: int, same_paragraph: bool) -> float:
         if prev == none or cur == none:
@@ -401,7 +397,8 @@ def _score_stage(
     else:
         score = 2
         has_detail = bool(quantities) if stage.quantities_expected else (bool(quantities) or len(content) >= 8)
-        if len(groups) >= stage.min_groups_for_solid and has_detail and depth >= 12:
+        required = set(stage.required_for_solid) <= groups
+        if len(groups) >= stage.min_groups_for_solid and required and has_detail and depth >= 12:
             score = 3
             substantial = depth >= 40 and sum(1 for s in applied if s in analysis.primary) >= 2
             if substantial and all(

@@ -55,6 +55,7 @@ class ElementGroup(StrictModel):
     concepts: list[str] = Field(min_length=1, description="What the source names, for people and prompts.")
     cues: list[str] = Field(min_length=1, description="Regular expressions (case-insensitive) for the concepts, paraphrases included.")
     missing: str = Field(description="How the critique names this group when it is missing.")
+    weight: float = Field(1.0, gt=0, description="How strongly this group's cues tie a sentence to the stage.")
 
     @field_validator("cues")
     @classmethod
@@ -81,6 +82,9 @@ class Stage(StrictModel):
     covers: str = Field(description="What a full answer covers (CONTRACT.md section 1).")
     markers: list[str] = Field(default_factory=list, description="Patterns that announce this stage.")
     groups: list[ElementGroup] = Field(min_length=1)
+    required_for_solid: list[str] = Field(
+        default_factory=list, description="Element groups without which the stage stays Partial (2)."
+    )
     quantities_expected: bool = Field(True, description="Without numbers or explicit assumptions the stage stays Partial (2).")
     collects_worked_totals: bool = Field(
         False, description="Sentences that work an estimate out to a total also count as evidence here."
@@ -130,6 +134,9 @@ class Rubric(StrictModel):
         for stage in self.stages:
             if stage.min_groups_for_solid > len(stage.groups):
                 raise ValueError(f"stage {stage.id}: min_groups_for_solid exceeds its {len(stage.groups)} groups")
+            unknown_groups = set(stage.required_for_solid) - {g.id for g in stage.groups}
+            if unknown_groups:
+                raise ValueError(f"stage {stage.id}: required_for_solid names unknown groups {sorted(unknown_groups)}")
             unknown = set(stage.excellence) - EXCELLENCE_CHECKS
             if unknown:
                 raise ValueError(f"stage {stage.id}: unknown excellence checks {sorted(unknown)}")
