@@ -21,3 +21,13 @@ def settings_for(fake_openai):  # noqa: F811
 @pytest.fixture
 def q473_request() -> GradeRequest:
     return prepare_request(ANSWER, question_id="Q473")
+
+
+@pytest.fixture(autouse=True)
+def _forget_endpoints_without_json_schema():
+    """Ports are reused between tests: what one fake server could not do says nothing of the next."""
+    from hedgehog.llm import grader
+
+    grader._ENDPOINTS_WITHOUT_JSON_SCHEMA.clear()
+    yield
+    grader._ENDPOINTS_WITHOUT_JSON_SCHEMA.clear()

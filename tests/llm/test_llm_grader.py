@@ -288,8 +288,8 @@ def test_json_mode_fallback_for_a_server_without_json_schema(fake_openai, settin
     assert doc.grader == "llm" and doc.details["llm"]["json_mode"] is True
     assert [r.response_format_type for r in fake_openai.requests] == ["json_schema", "json_object"]
     assert "JSON schema" in fake_openai.requests[1].body["messages"][0]["content"]
-    # The grader remembers: the next answer goes straight to JSON mode.
-    grader.grade(prepare_request(ANSWER + " Also more.", question_id="Q473"))
+    # Remembered per endpoint: the next grade (a new grader, as per API request) goes straight to JSON mode.
+    LLMGrader(settings_for()).grade(prepare_request(ANSWER + " Also more.", question_id="Q473"))
     assert [r.response_format_type for r in fake_openai.requests][2:] == ["json_object"]
 
 

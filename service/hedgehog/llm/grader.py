@@ -44,6 +44,10 @@ MAX_SUMMARY_CHARS = 1500
 MAX_MISSING_ITEMS = 8
 SPREAD_FLAG_AT = 2  # a stage whose samples differ by this much is flagged as unstable
 
+# (base_url, model) pairs that rejected a json_schema request: later grades go straight to JSON
+# mode instead of paying a failing request each time (graders are created per request).
+_ENDPOINTS_WITHOUT_JSON_SCHEMA: set[tuple[str | None, str]] = set()
+
 Flow = Generator[ChatCall, ChatOutcome, GradeDocument]
 
 
@@ -119,7 +123,6 @@ class LLMGrader:
         self.prompts = prompts or default_prompt_set()
         self._client = client
         self._client_given = client is not None
-        self._json_schema = True  # until a server rejects a json_schema request
         self._cache_note: str | None = None
         if cache is not None:
             self.cache: CacheBackend | None = cache
@@ -136,9 +139,9 @@ class LLMGrader:
             self._client = make_client(self.settings)
         return self._client
 
-    def close(self) -> None:
-        if self._client is not None and not self._client_given:
-            self._client.close()
+    @property
+    def _endpoint(self) -> tuple[str | None, str]:
+        return (self.settings.openai_base_url, self.settings.hedgehog_model)
 
     # -- driving the flow -------------------------------------------------------------------
 
@@ -193,7 +196,8 @@ class LLMGrader:
             first = failures[0]
             return self._fallback(request, first.reason, first.detail, ledger, raw=first.raw)
         document = self._compose(request, screened, results, failures, ledger, temperature)
-        self._cache_set(key, document)
+        if not failures:  # a grade missing some of its samples is served once, not remembered
+            self._cache_set(key, document)
         return document
 
     def _sampling(self) -> tuple[int, float]:
@@ -203,7 +207,7 @@ class LLMGrader:
     def _sample(
         self, request: GradeRequest, screened: ScreenedText, seed: int, temperature: float, ledger: _Ledger
     ) -> Generator[ChatCall, ChatOutcome, _Sample | _SampleFailure]:
-        json_schema = self._json_schema
+        json_schema = self._endpoint not in _ENDPOINTS_WITHOUT_JSON_SCHEMA
         messages = self.prompts.messages(request, screened, json_mode=not json_schema)
         repaired = False
         while True:
@@ -211,7 +215,8 @@ class LLMGrader:
             ledger.record(outcome)
             if outcome.failure == "schema_unsupported":
                 # The server has no JSON-schema support: JSON mode, our validation, one repair.
-                self._json_schema = json_schema = False
+                _ENDPOINTS_WITHOUT_JSON_SCHEMA.add(self._endpoint)
+                json_schema = False
                 ledger.json_mode = True
                 messages = self.prompts.messages(request, screened, json_mode=True)
                 continue

@@ -16,6 +16,7 @@ import math
 import random
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import openai
@@ -71,7 +72,15 @@ class _Failure:
 
 
 def make_client(settings: Settings) -> openai.OpenAI:
-    return openai.OpenAI(**_client_options(settings))
+    """A blocking client shared by every grader with the same endpoint options (it is thread-safe
+    and keeps its connection pool; graders are created per request)."""
+    options = _client_options(settings)
+    return _shared_client(options["api_key"], options["base_url"], options["timeout"])
+
+
+@lru_cache(maxsize=8)
+def _shared_client(api_key: str, base_url: str | None, timeout: float) -> openai.OpenAI:
+    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
 
 
 def make_async_client(settings: Settings) -> openai.AsyncOpenAI:
