@@ -213,10 +213,33 @@ def _analyse_sentences(
         info.recital = bool(lex.recitals.search(text))
         info.observability = bool(lex.observability.search(text))
         info.is_list = _is_list(text, info, lex)
+    _lend_headers(infos)
     notes = []
     if injections:
         notes.append("Text addressed to the grader was ignored for scoring: " + repr(injections[0].group(0)))
     return infos, checks, notes
+
+
+def _lend_headers(infos: list[_SentenceInfo]) -> None:
+    """A short heading or question ("Which gives way first?", "Growth:") frames the sentence that
+    answers it: its stage cues count there, where the substance is."""
+    original = [({sid: dict(g) for sid, g in i.groups.items()}, dict(i.markers)) for i in infos]  # lend only what a sentence says itself
+    for (header, body), (header_groups, header_markers) in zip(zip(infos, infos[1:]), original):
+        if (
+            header.applied
+            or header.injected
+            or header.is_list
+            or header.word_count > 8
+            or body.sentence.paragraph != header.sentence.paragraph
+            or not (header_groups or header_markers)
+        ):
+            continue
+        for sid, groups in header_groups.items():
+            target = body.groups.setdefault(sid, {})
+            for gid, hits in groups.items():
+                target[gid] = target.get(gid, set()) | hits
+        for sid, count in header_markers.items():
+            body.markers[sid] = body.markers.get(sid, 0) + count
 
 
 def _restated(q: Quantity, question_quantities: list[Quantity]) -> bool:
@@ -252,11 +275,12 @@ def _item_has_cue(item: str, info: _SentenceInfo) -> bool:
 
 
 _NONE_EMISSION = 0.9
-_STAY_PARAGRAPH = 1.3
+_STAY_PARAGRAPH = 1.8
 _STAY_ACROSS = 0.4
 _BACKWARD = -2.0
 _SKIP_AHEAD = -0.3
 _SECONDARY_THRESHOLD = 3.0
+_OPENING_MARKER = 1.1
 
 
 def _emission(info: _SentenceInfo, stage: Stage) -> float:
@@ -276,6 +300,11 @@ def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dic
     if not infos:
         return analyses
     emissions = [[_emission(info, cs.stage) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
+    # A paragraph's opening sentence usually announces its stage: its markers weigh more.
+    for i, info in enumerate(infos):
+        if i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph:
+            for k, cs in enumerate(compiled.stages):
+                emissions[i][k] += _OPENING_MARKER * min(info.markers.get(cs.stage.id, 0), 2)
 
     def transition(prev: int, cur: int, same_paragraph: bool) -> float:
         if prev == none or cur == none:
