@@ -110,6 +110,8 @@ class _LexiconPatterns:
     vocabulary_words: frozenset[str]
     stopwords: frozenset[str]
     buzzwords: re.Pattern[str]
+    recited_figures: dict[str, list[float]]
+    framework_heading: re.Pattern[str]
 
 
 _lexicon_cache: dict[int, tuple[Lexicon, _LexiconPatterns]] = {}
@@ -127,6 +129,11 @@ def _lexicon_patterns(lexicon: Lexicon) -> _LexiconPatterns:
         vocabulary_words=frozenset(vocab_words),
         stopwords=lexicon.stopword_set,
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
+        recited_figures=lexicon.recited_figures,
+        framework_heading=re.compile(
+            r"^\W*(?:" + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True)) + r")\s*[:\-–—]",
+            re.IGNORECASE,
+        ),
     )
     _lexicon_cache[id(lexicon)] = (lexicon, patterns)
     return patterns
@@ -256,13 +263,20 @@ def _is_list(text: str, info: _SentenceInfo, lex: _LexiconPatterns) -> bool:
     """A run of short items that are framework words or technique names, with nothing applied."""
     items = [i.strip(" .'\"-") for i in _LIST_SPLIT.split(text)]
     items = [i for i in items if i]
-    if len(items) < 4 or len(info.concrete) > 1:
+    estimates = [q for q in info.concrete if not _recited(q, lex)]
+    if len(items) < 4 or len(estimates) > 1:
         return False
     short = [i for i in items if len(i.split()) <= 4]
     if len(short) < 0.7 * len(items):
         return False
+    if lex.framework_heading.match(text):
+        return True  # "Current load: FTEs, utilisation, workload per head, span of control."
     vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
     return vocab_items >= 0.6 * len(items)
+
+
+def _recited(q: Quantity, lex: _LexiconPatterns) -> bool:
+    return any(abs(q.value - v) < 1e-9 for v in lex.recited_figures.get(q.dimension, ()))
 
 
 def _item_has_cue(item: str, info: _SentenceInfo) -> bool:
@@ -527,6 +541,17 @@ def _grade(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader_name:
             if not any(e.startswith("Check the arithmetic") for e in needs.extra_critique):
                 needs.extra_critique.append("Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + ".")
 
+    word_count = len(words(answer))
+    brevity_cap = 4
+    if word_count < lexicon.brevity.words_for_solid:
+        brevity_cap = 2
+    elif word_count < lexicon.brevity.words_for_excellent:
+        brevity_cap = 3
+    if brevity_cap < 4:
+        notes.append(f"A {word_count}-word answer is short of a full spoken answer (250-320 words): stages are capped at {brevity_cap}.")
+        for v in verdicts.values():
+            v.score = min(v.score, brevity_cap)
+
     anchors = {a.score: a.label for a in rubric.anchors}
     stages = []
     for cs in compiled.stages:
@@ -544,7 +569,6 @@ def _grade(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader_name:
             )
         )
     overall = overall_score([s.score for s in stages], [cs.stage.weight for cs in compiled.stages])
-    word_count = len(words(answer))
     return GradeDocument(
         framework=rubric.framework,
         rubric_version=rubric.rubric_version,

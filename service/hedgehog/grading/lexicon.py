@@ -18,10 +18,19 @@ class Unit(BaseModel):
     case_sensitive: list[str] = Field(default_factory=list)
 
 
+class Brevity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words_for_solid: int = Field(ge=0)
+    words_for_excellent: int = Field(ge=0)
+
+
 class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int
+    brevity: Brevity
+    recited_figures: dict[str, list[float]] = Field(default_factory=dict)
     injection: list[str]
     buzzwords: list[str]
     framework_terms: list[str]
