@@ -156,7 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
             data = payload.encode("utf-8")
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            if not any(name.lower() == "content-type" for name in reply.headers):
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)

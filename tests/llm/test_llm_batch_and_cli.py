@@ -102,3 +102,21 @@ def test_cli_fallback_is_visible_in_the_document(fake_openai, cli_env, tmp_path)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["grader"] == "deterministic" and "llm_fallback" in doc["flags"] and "llm_refusal" in doc["flags"]
+
+
+def test_grade_many_retries_and_falls_back_like_the_blocking_path(fake_openai, settings_for):
+    from llm.fake_openai import error
+
+    def reply(request):
+        variant = int(re.search(r"Variant (\d+)\.", request.message_text()).group(1))
+        earlier = sum(1 for r in fake_openai.requests if f"Variant {variant}." in r.message_text())
+        if variant == 0:
+            return error(503, "busy") if earlier == 1 else grade_reply(good_stages())
+        return grade_reply(good_stages(), delay=5)  # variant 1 never answers in time
+
+    fake_openai.default = reply
+    requests = [prepare_request(f"{ANSWER} Variant {i}.", question_id="Q473") for i in range(2)]
+    recovered, timed_out = grade_many(requests, settings_for(llm_timeout_seconds=0.3, llm_max_retries=1))
+
+    assert recovered.grader == "llm" and recovered.details["llm"]["attempts"] == 2
+    assert timed_out.grader == "deterministic" and "llm_timeout" in timed_out.flags

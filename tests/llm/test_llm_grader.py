@@ -128,12 +128,17 @@ def test_refusal_falls_back_without_retrying(fake_openai, settings_for, q473_req
     assert doc.usage.prompt_tokens == 1200  # the refused request still cost tokens
 
 
-def test_length_cut_off_falls_back_keeping_the_partial_reply(fake_openai, settings_for, q473_request):
+@pytest.mark.parametrize("json_schema_supported", [True, False])
+@pytest.mark.parametrize("finish_reason", ["length", "content_filter"])
+def test_cut_off_reply_falls_back_keeping_the_partial_reply(fake_openai, settings_for, q473_request, finish_reason, json_schema_supported):
     partial = '{"stages": [{"stage_id": "current_load", "evidence": ["100k requ'
-    fake_openai.script(completion(partial, finish_reason="length"))
+    if not json_schema_supported:
+        fake_openai.script(error(400, "json_schema is not supported"))
+    fake_openai.script(completion(partial, finish_reason=finish_reason))
     doc = LLMGrader(settings_for()).grade(q473_request)
-    assert doc.grader == "deterministic" and "llm_length" in doc.flags
+    assert doc.grader == "deterministic" and f"llm_{finish_reason}" in doc.flags
     assert doc.raw_reply == partial
+    assert fake_openai.request_count == (1 if json_schema_supported else 2)  # no repair of a cut-off reply
 
 
 def test_rate_limit_retry_after_is_honoured(fake_openai, settings_for, q473_request):
@@ -319,3 +324,11 @@ def test_capacity_framework_grades_five_stages(fake_openai, settings_for):
     doc = LLMGrader(settings_for()).grade(prepare_request(answer, question_id="Q742"))
     assert doc.framework == "capacity" and [s.id for s in doc.stages] == ids
     assert doc.overall == 50 and all(s.evidence == ["2M concurrent viewers at 5 Mbps"] for s in doc.stages)
+
+
+def test_a_non_json_http_body_falls_back(fake_openai, settings_for, q473_request):
+    from llm.fake_openai import Reply
+
+    fake_openai.script(Reply(200, "<html>proxy error page</html>", {"Content-Type": "text/html"}))
+    doc = LLMGrader(settings_for()).grade(q473_request)
+    assert doc.grader == "deterministic" and "llm_invalid_reply" in doc.flags

@@ -24,6 +24,7 @@ import openai
 
 from hedgehog.config import Settings, get_settings
 from hedgehog.grading.document import GradeDocument, StageGrade, Usage, overall_score
+from hedgehog.grading.errors import HedgehogError
 from hedgehog.grading.grade import GradeRequest, get_grader
 from hedgehog.grading.lexicon import load_lexicon
 from hedgehog.llm.cache import CacheBackend, CacheEntry, CacheUnavailableError, cache_from_settings, cache_key
@@ -153,6 +154,10 @@ class LLMGrader:
                 call = flow.send(transport.request(self.client, self.settings, call))
         except StopIteration as done:
             return done.value
+        except HedgehogError:
+            raise  # bad data files: the user must hear about them
+        except Exception as e:  # a defect must not cost the learner a grade; it is logged and flagged
+            return self._internal_error(request, e)
 
     async def agrade(self, request: GradeRequest, client: openai.AsyncOpenAI, *, client_given: bool = True) -> GradeDocument:
         flow = self._flow(request, client_available=client_given)
@@ -162,6 +167,14 @@ class LLMGrader:
                 call = flow.send(await transport.arequest(client, self.settings, call))
         except StopIteration as done:
             return done.value
+        except HedgehogError:
+            raise
+        except Exception as e:
+            return self._internal_error(request, e)
+
+    def _internal_error(self, request: GradeRequest, error: Exception) -> GradeDocument:
+        log.exception("LLM grading failed unexpectedly")
+        return self._fallback(request, "internal_error", f"{error.__class__.__name__}: {error}"[:300], _Ledger())
 
     # -- the grading logic ------------------------------------------------------------------
 

@@ -194,6 +194,9 @@ def _message_and_finish(completion: ChatCompletion) -> tuple[Any, str | None]:
 def _read_reply(raw: Any, call: ChatCall) -> ChatOutcome:
     """Turn the raw HTTP response into an outcome: parsed verdict, refusal, cut-off or bad content."""
     request_id = raw.headers.get("x-request-id")
+    content_type = raw.headers.get("content-type", "")
+    if "json" not in content_type:  # e.g. a proxy's HTML error page with status 200
+        return ChatOutcome(failure="invalid_reply", detail=f"the server answered {content_type or 'without a content type'}, not JSON", request_id=request_id)
     if call.json_schema:
         try:
             completion = raw.parse()  # ParsedChatCompletion: message.parsed / message.refusal
@@ -214,6 +217,8 @@ def _read_reply(raw: Any, call: ChatCall) -> ChatOutcome:
             )
     else:
         completion = raw.parse()
+    if not isinstance(completion, ChatCompletion):
+        return ChatOutcome(failure="invalid_reply", detail="the response is not a chat completion", request_id=request_id)
     message, finish_reason = _message_and_finish(completion)
     outcome = ChatOutcome(tokens=_tokens(completion), request_id=request_id, model=completion.model)
     if message is None:
