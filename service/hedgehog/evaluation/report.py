@@ -61,10 +61,17 @@ def evaluation_data(evaluation: Evaluation) -> dict:
     }
 
 
+def _display_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def report_data(evaluations: Sequence[Evaluation], files: Sequence[Path]) -> dict:
     return {
         "generated_by": "hedgehog eval",
-        "files": [str(f) for f in files],
+        "files": [_display_path(f) for f in files],
         "passed": all(e.passed for e in evaluations),
         "scores": list(range(MAX_STAGE_SCORE + 1)),
         "graders": [evaluation_data(e) for e in evaluations],
