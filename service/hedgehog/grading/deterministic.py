@@ -440,7 +440,10 @@ def _score_stage(
     else:
         score = 2
         has_detail = bool(quantities) if stage.quantities_expected else (bool(quantities) or len(content) >= 8)
-        required = set(stage.required_for_solid) <= groups
+        required = set(stage.required_for_solid) <= groups and all(
+            _excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
+            for check in stage.solid_checks
+        )
         if len(groups) >= stage.min_groups_for_solid and required and has_detail and depth >= 12:
             score = 3
             substantial = depth >= 40 and sum(1 for s in applied if s in analysis.primary) >= 2

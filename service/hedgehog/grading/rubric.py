@@ -90,6 +90,9 @@ class Stage(StrictModel):
         False, description="Sentences that work an estimate out to a total also count as evidence here."
     )
     min_groups_for_solid: int = Field(2, ge=1, description="Element groups an applied stage covers to count as Solid (3).")
+    solid_checks: list[str] = Field(
+        default_factory=list, description="Excellence checks that must already hold for a Solid (3)."
+    )
     excellence: list[str] = Field(
         min_length=1,
         description="Named checks the deterministic grader requires for a 4 (see deterministic.py).",
@@ -137,7 +140,7 @@ class Rubric(StrictModel):
             unknown_groups = set(stage.required_for_solid) - {g.id for g in stage.groups}
             if unknown_groups:
                 raise ValueError(f"stage {stage.id}: required_for_solid names unknown groups {sorted(unknown_groups)}")
-            unknown = set(stage.excellence) - EXCELLENCE_CHECKS
+            unknown = set(stage.excellence + stage.solid_checks) - EXCELLENCE_CHECKS
             if unknown:
                 raise ValueError(f"stage {stage.id}: unknown excellence checks {sorted(unknown)}")
         if sorted(a.score for a in self.anchors) != list(range(MAX_STAGE_SCORE + 1)):
