@@ -62,6 +62,8 @@ class _SentenceInfo:
     recital: bool = False
     observability: bool = False
     content_words: set[str] = field(default_factory=set)
+    link_words: set[str] = field(default_factory=set)
+    ties_back: bool = False
     word_count: int = 0
 
     @property
@@ -112,6 +114,7 @@ class _LexiconPatterns:
     buzzwords: re.Pattern[str]
     recited_figures: dict[str, list[float]]
     framework_heading: re.Pattern[str]
+    tie_phrases: re.Pattern[str]
 
 
 _lexicon_cache: dict[int, tuple[Lexicon, _LexiconPatterns]] = {}
@@ -130,6 +133,7 @@ def _lexicon_patterns(lexicon: Lexicon) -> _LexiconPatterns:
         stopwords=lexicon.stopword_set,
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
         recited_figures=lexicon.recited_figures,
+        tie_phrases=compile_any(lexicon.tie_phrases or [r"(?!x)x"]),
         framework_heading=re.compile(
             r"^\W*(?:" + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True)) + r")\s*[:\-–—]",
             re.IGNORECASE,
@@ -217,6 +221,10 @@ def _analyse_sentences(
             for t in tokens
             if len(t) > 3 and t not in lex.stopwords and t not in lex.vocabulary_words and t not in question_words
         }
+        # Crude stems of every substantive word: linking a fix to its bottleneck may reuse the
+        # framework's own nouns ("memory", "database") and the question's.
+        info.link_words = {_stem(t) for t in tokens if len(t) > 3 and t not in lex.stopwords}
+        info.ties_back = bool(lex.tie_phrases.search(text))
         info.recital = bool(lex.recitals.search(text))
         info.observability = bool(lex.observability.search(text))
         info.is_list = _is_list(text, info, lex)
@@ -247,6 +255,13 @@ def _lend_headers(infos: list[_SentenceInfo]) -> None:
                 target[gid] = target.get(gid, set()) | hits
         for sid, count in header_markers.items():
             body.markers[sid] = body.markers.get(sid, 0) + count
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def _restated(q: Quantity, question_quantities: list[Quantity]) -> bool:
@@ -489,9 +504,10 @@ def _excellent(
         if bottleneck is None or stage.id == "bottlenecks":
             return False
         named_first = any("first_failure" in s.groups.get("bottlenecks", {}) for s in bottleneck.primary)
-        bottleneck_words = set().union(*(s.content_words for s in bottleneck.primary)) if bottleneck.primary else set()
-        mitigation_words = set().union(*(s.content_words for s in applied)) if applied else set()
-        return named_first and len(bottleneck_words & mitigation_words) >= 2
+        bottleneck_words = set().union(*(s.link_words for s in bottleneck.primary)) if bottleneck.primary else set()
+        mitigation_words = set().union(*(s.link_words for s in applied)) if applied else set()
+        ties_back = any(s.ties_back for s in applied)
+        return named_first and (ties_back or len(bottleneck_words & mitigation_words) >= 2)
     raise ValueError(f"unknown excellence check {check!r}")
 
 

@@ -36,12 +36,13 @@ class Lexicon(BaseModel):
     framework_terms: list[str]
     recitals: list[str]
     observability: list[str]
+    tie_phrases: list[str] = Field(default_factory=list)
     stopwords: str
     units: dict[str, Unit]
     number_words: dict[str, float]
     scale_words: dict[str, float]
 
-    @field_validator("injection", "recitals", "observability")
+    @field_validator("injection", "recitals", "observability", "tie_phrases")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
         return _check_patterns(value)
