@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hedgehog.evaluation.checks import CheckResult
 from hedgehog.evaluation.metrics import compute_metrics
 from hedgehog.evaluation.runner import GraderRun
 from hedgehog.grading.document import FRAMEWORKS
@@ -156,7 +157,7 @@ def check_rubric_versions(baseline: Baseline, rubric_dir: Path | None = None) ->
 
 def compare_with_baseline(
     run: GraderRun,
-    checks: list,
+    checks: list[CheckResult],
     baseline: Baseline | None,
     *,
     rubric_dir: Path | None = None,

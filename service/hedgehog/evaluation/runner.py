@@ -10,13 +10,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hedgehog.config import Settings, get_settings
 from hedgehog.evaluation.dataset import GoldenItem
 from hedgehog.evaluation.metrics import Metrics, ScoredItem, compute_metrics
 from hedgehog.grading.document import GradeDocument, Usage
 from hedgehog.grading.errors import HedgehogError
+
+if TYPE_CHECKING:  # imported for annotations only: both modules import this one
+    from hedgehog.evaluation.baseline import Baseline, GateResult
+    from hedgehog.evaluation.checks import CheckResult
 
 
 class GradeFn(Protocol):
@@ -55,12 +59,12 @@ class Evaluation:
 
     run: GraderRun
     metrics: Metrics
-    checks: list  # list[CheckResult]
-    gate: object  # GateResult
+    checks: list["CheckResult"]
+    gate: "GateResult"
 
     @property
     def passed(self) -> bool:
-        return self.gate.passed  # type: ignore[attr-defined]
+        return self.gate.passed
 
 
 def grade_function(grader: str, settings: Settings | None = None) -> GradeFn:
@@ -170,7 +174,7 @@ def evaluate(
     *,
     settings: Settings | None = None,
     grade_fn: GradeFn | None = None,
-    baseline=None,
+    baseline: "Baseline | None" = None,
     rubric_dir: Path | None = None,
     tolerance: float = 0.05,
     progress: Progress | None = None,
