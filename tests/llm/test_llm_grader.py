@@ -332,3 +332,10 @@ def test_a_non_json_http_body_falls_back(fake_openai, settings_for, q473_request
     fake_openai.script(Reply(200, "<html>proxy error page</html>", {"Content-Type": "text/html"}))
     doc = LLMGrader(settings_for()).grade(q473_request)
     assert doc.grader == "deterministic" and "llm_invalid_reply" in doc.flags
+
+
+def test_an_unrelated_bad_request_is_not_remembered_as_missing_json_schema(fake_openai, settings_for, q473_request):
+    fake_openai.script(error(400, "maximum context length exceeded"), grade_reply(good_stages()), grade_reply(good_stages()))
+    assert LLMGrader(settings_for()).grade(q473_request).grader == "llm"  # JSON mode tried once, and it worked
+    LLMGrader(settings_for()).grade(prepare_request(ANSWER + " Again.", question_id="Q473"))
+    assert [r.response_format_type for r in fake_openai.requests] == ["json_schema", "json_object", "json_schema"]

@@ -3,7 +3,9 @@ computed in code from checked stage scores; anything unusable falls back to the 
 grader, saying why.
 
 Public surface:
-- `LLMGrader(settings, cache=None, client=None).grade(request) -> GradeDocument`
+- `LLMGrader(settings, cache=None, client=None).grade(request) -> GradeDocument`; without a
+  `cache`, the backend named by `settings.llm_cache` is used; without a `client`, a shared
+  `openai.OpenAI` built from the settings.
 - `grade_many(requests, settings) -> list[GradeDocument]` (and `agrade_many`, its coroutine):
   batch grading with at most `settings.llm_concurrency` answers in flight.
 
@@ -33,7 +35,7 @@ from hedgehog.llm.pricing import priced_usage
 from hedgehog.llm.prompts import PromptSet, default_prompt_set
 from hedgehog.llm.safety import ScreenedText, screen
 from hedgehog.llm.schema import GradeVerdict, StageVerdict, verdict_problems
-from hedgehog.llm import transport
+from hedgehog.llm import transport  # noqa: I001  (module and names: transport.request reads clearly)
 from hedgehog.llm.transport import ChatCall, ChatOutcome, TokenCount, make_async_client, make_client
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ SPREAD_FLAG_AT = 2  # a stage whose samples differ by this much is flagged as un
 # (base_url, model) pairs that rejected a json_schema request: later grades go straight to JSON
 # mode instead of paying a failing request each time (graders are created per request).
 _ENDPOINTS_WITHOUT_JSON_SCHEMA: set[tuple[str | None, str]] = set()
+SCHEMA_ERROR_WORDS = ("response_format", "json_schema", "json schema", "structured output", "schema")
 
 Flow = Generator[ChatCall, ChatOutcome, GradeDocument]
 
@@ -228,7 +231,9 @@ class LLMGrader:
             ledger.record(outcome)
             if outcome.failure == "schema_unsupported":
                 # The server has no JSON-schema support: JSON mode, our validation, one repair.
-                _ENDPOINTS_WITHOUT_JSON_SCHEMA.add(self._endpoint)
+                # Remembered only when the error says so (a 400 for another cause must not stick).
+                if any(word in outcome.server_message.lower() for word in SCHEMA_ERROR_WORDS):
+                    _ENDPOINTS_WITHOUT_JSON_SCHEMA.add(self._endpoint)
                 json_schema = False
                 ledger.json_mode = True
                 messages = self.prompts.messages(request, screened, json_mode=True)

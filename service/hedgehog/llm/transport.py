@@ -61,6 +61,7 @@ class ChatOutcome:
     attempts: int = 1
     request_id: str | None = None
     model: str | None = None
+    server_message: str = ""  # the error message of a failed request, as the server wrote it
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class _Failure:
     detail: str
     retryable: bool
     retry_after: float | None = None
+    server_message: str = ""
 
 
 def make_client(settings: Settings) -> openai.OpenAI:
@@ -148,7 +150,7 @@ def _classify(error: openai.OpenAIError, call: ChatCall, settings: Settings) -> 
         if status >= 500 or status in (408, 409):
             return _Failure("server_error", f"{status}: {message}", True, wait)
         if status in (400, 422) and call.json_schema:
-            return _Failure("schema_unsupported", f"{status} on a json_schema request: {message}", False)
+            return _Failure("schema_unsupported", f"{status} on a json_schema request: {message}", False, None, message)
         if status in (400, 422):
             return _Failure("bad_request", f"{status}: {message}", False)
         return _Failure("api_error", f"{status}: {message}", False)
@@ -280,7 +282,12 @@ def request(client: openai.OpenAI, settings: Settings, call: ChatCall, sleep=tim
         except openai.OpenAIError as e:
             failure = _classify(e, call, settings)
             if not failure.retryable or attempt > settings.llm_max_retries:
-                return ChatOutcome(failure=failure.reason, detail=_after(failure.detail, attempt), attempts=attempt)
+                return ChatOutcome(
+                    failure=failure.reason,
+                    detail=_after(failure.detail, attempt),
+                    attempts=attempt,
+                    server_message=failure.server_message,
+                )
             sleep(_backoff(settings, attempt, failure.retry_after))
             continue
         outcome.attempts = attempt
@@ -307,7 +314,12 @@ async def arequest(client: openai.AsyncOpenAI, settings: Settings, call: ChatCal
         except openai.OpenAIError as e:
             failure = _classify(e, call, settings)
             if not failure.retryable or attempt > settings.llm_max_retries:
-                return ChatOutcome(failure=failure.reason, detail=_after(failure.detail, attempt), attempts=attempt)
+                return ChatOutcome(
+                    failure=failure.reason,
+                    detail=_after(failure.detail, attempt),
+                    attempts=attempt,
+                    server_message=failure.server_message,
+                )
             await asyncio.sleep(_backoff(settings, attempt, failure.retry_after))
             continue
         outcome.attempts = attempt
