@@ -6,12 +6,12 @@ import json
 import uuid
 
 import httpx
-import jwt
 import pytest
 import redis
 from fastapi import FastAPI, Request
 
 from hedgehog.api.limits import BodySizeLimitMiddleware
+from hedgehog.api.security import create_access_token
 from hedgehog.api.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, client_identity
 
 SECRET = "unit-test-secret-key-with-enough-bytes-for-hs256"
@@ -21,6 +21,7 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 def make_app(**limits) -> tuple[FastAPI, list]:
     """A bare app with the project's grading paths; `calls` records what reached the endpoints."""
     app = FastAPI()
+    app.state.signing_key = SECRET  # where the API keeps its key; the limiter reads it from there
     calls: list = []
 
     @app.post("/v1/grade")
@@ -46,13 +47,12 @@ def make_app(**limits) -> tuple[FastAPI, list]:
             limit=limits["limit"],
             window_seconds=limits.get("window_seconds", 60),
             backend=limits.get("backend"),
-            secret_key=SECRET,
         )
     return app, calls
 
 
-def token_for(subject: str, key: str = SECRET) -> dict[str, str]:
-    return {"Authorization": f"Bearer {jwt.encode({'sub': subject}, key, algorithm='HS256')}"}
+def token_for(user_id: int, key: str = SECRET) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_access_token(user_id, 'learner', key, minutes=5)}"}
 
 
 async def post_many(app, n: int, path: str = "/v1/grade", headers=None, client_ip: str = "10.0.0.1"):
@@ -66,7 +66,7 @@ async def post_many(app, n: int, path: str = "/v1/grade", headers=None, client_i
 
 def test_requests_over_the_limit_get_429_with_retry_after_and_json():
     app, calls = make_app(limit=3, window_seconds=60)
-    responses = asyncio.run(post_many(app, 5, headers=token_for("learner-1")))
+    responses = asyncio.run(post_many(app, 5, headers=token_for(1)))
     assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
     assert len(calls) == 3, "a limited request must not reach the endpoint"
     limited = responses[3]
@@ -82,9 +82,9 @@ def test_each_user_has_their_own_budget_and_both_grading_endpoints_share_it():
     app, _ = make_app(limit=2)
 
     async def scenario():
-        first = await post_many(app, 1, "/v1/grade", token_for("alice"))
-        second = await post_many(app, 2, "/v1/submissions", token_for("alice"))
-        other = await post_many(app, 2, "/v1/grade", token_for("bob"))
+        first = await post_many(app, 1, "/v1/grade", token_for(2))
+        second = await post_many(app, 2, "/v1/submissions", token_for(2))
+        other = await post_many(app, 2, "/v1/grade", token_for(3))
         return first + second, other
 
     alice, bob = asyncio.run(scenario())
@@ -107,7 +107,7 @@ def test_without_a_valid_token_the_limit_is_per_client_ip():
     app, _ = make_app(limit=2)
 
     async def scenario():
-        forged = [token_for(f"user-{i}", key="not-the-server-key-but-long-enough-for-hs256") for i in range(3)]
+        forged = [token_for(100 + i, key="not-the-server-key-but-long-enough-for-hs256") for i in range(3)]
         same_ip = [(await post_many(app, 1, headers=h, client_ip="10.0.0.9"))[0] for h in forged]
         other_ip = await post_many(app, 1, client_ip="10.0.0.10")
         return same_ip, other_ip
@@ -119,7 +119,7 @@ def test_without_a_valid_token_the_limit_is_per_client_ip():
 
 
 def test_client_identity_prefers_the_verified_token_subject():
-    scope = {"headers": [(b"authorization", token_for("42")["Authorization"].encode())], "client": ("1.2.3.4", 5)}
+    scope = {"headers": [(b"authorization", token_for(42)["Authorization"].encode())], "client": ("1.2.3.4", 5)}
     assert client_identity(scope, SECRET) == "user:42"
     assert client_identity(scope, "another-secret-key-that-is-long-enough-for-hs256") == "ip:1.2.3.4"
     assert client_identity({"headers": [(b"authorization", b"Bearer not-a-jwt")], "client": None}, SECRET) == "ip:unknown"
@@ -167,7 +167,7 @@ def test_redis_backend_shares_one_budget_between_two_server_processes(redis_pref
         apps = [make_app(limit=3, window_seconds=30, backend=b)[0] for b in backends]
         statuses = []
         for i in range(5):
-            response = (await post_many(apps[i % 2], 1, headers=token_for("shared-learner")))[0]
+            response = (await post_many(apps[i % 2], 1, headers=token_for(7)))[0]
             statuses.append(response.status_code)
         last = response
         for b in backends:
@@ -177,7 +177,7 @@ def test_redis_backend_shares_one_budget_between_two_server_processes(redis_pref
     statuses, last = asyncio.run(scenario())
     assert statuses == [200, 200, 200, 429, 429]
     assert 1 <= int(last.headers["retry-after"]) <= 30
-    ttl = redis.Redis.from_url(REDIS_URL).pttl(f"{redis_prefix}:user:shared-learner")
+    ttl = redis.Redis.from_url(REDIS_URL).pttl(f"{redis_prefix}:user:7")
     assert 0 < ttl <= 30_000, "the counter must expire with its window"
 
 
@@ -207,7 +207,7 @@ def test_declared_body_over_the_limit_gets_413_json_without_reaching_the_endpoin
     app, calls = make_app(max_bytes=1_000)
     response = asyncio.run(_post_body(app, b"a" * 1_001, {"content-type": "application/json"}))
     assert response.status_code == 413
-    assert response.json()["code"] == "body_too_large"
+    assert response.json()["code"] == "payload_too_large"
     assert "1,000 bytes" in response.json()["detail"]
     assert calls == []
 
@@ -221,7 +221,7 @@ def test_chunked_body_without_content_length_is_limited_too():
 
     response = asyncio.run(_post_body(app, chunks()))
     assert response.status_code == 413
-    assert response.json()["code"] == "body_too_large"
+    assert response.json()["code"] == "payload_too_large"
     assert calls == []
 
 

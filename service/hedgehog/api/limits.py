@@ -58,7 +58,7 @@ class BodySizeLimitMiddleware:
                 await send_json_error(send, 400, "invalid_content_length", "the Content-Length header is not a number")
                 return
             if declared_length > self.max_bytes:
-                await send_json_error(send, 413, "body_too_large", _too_large_detail(self.max_bytes))
+                await send_json_error(send, 413, "payload_too_large", _too_large_detail(self.max_bytes))
                 return
 
         chunks: list[bytes] = []
@@ -70,7 +70,7 @@ class BodySizeLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await send_json_error(send, 413, "body_too_large", _too_large_detail(self.max_bytes))
+                await send_json_error(send, 413, "payload_too_large", _too_large_detail(self.max_bytes))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -103,5 +103,4 @@ def install_reliability_middleware(app, settings: Settings) -> None:
         limit=settings.grade_rate_per_minute,
         window_seconds=settings.rate_limit_window_seconds,
         backend=make_backend(settings),
-        secret_key=settings.hedgehog_secret_key,
     )

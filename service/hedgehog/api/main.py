@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from hedgehog.api.errors import install_error_handlers, is_database_outage
+from hedgehog.api.limits import install_reliability_middleware
 from hedgehog.api.routers import (
     assignments,
     audit,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signing_key = resolve_signing_key(settings) if settings.is_development else None
 
     # reliability middleware (rate limit, body size) is installed here
+    install_reliability_middleware(app, settings)
 
     install_error_handlers(app)
     app.include_router(health.router)

@@ -3,7 +3,7 @@
 A fixed window per user: the first request opens a window of `window_seconds`, and at most
 `limit` requests are served in it; the rest get 429 with Retry-After (the seconds until the
 window closes) and a JSON body. The user is the signed access token's subject, else the client
-IP. Counters live in process memory, or in Redis when `settings.redis_url` is set, so several
+IP. The token is checked with the API's own signing key (`app.state.signing_key`). Counters live in process memory, or in Redis when `settings.redis_url` is set, so several
 `hedgehog serve` processes (and uvicorn workers) share one budget per user.
 
 If Redis cannot be reached the request is served (fail open) and a warning is logged: losing the
@@ -14,20 +14,19 @@ import json
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hedgehog.api.security import decode_access_token
 from hedgehog.config import Settings
 
 logger = logging.getLogger(__name__)
 
 # (method, path) pairs that cost a grade; everything else is not limited here.
 GRADING_ENDPOINTS: frozenset[tuple[str, str]] = frozenset({("POST", "/v1/grade"), ("POST", "/v1/submissions")})
-TOKEN_ALGORITHMS = ["HS256"]
 
 
 @dataclass(frozen=True)
@@ -114,24 +113,26 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def client_identity(scope: Scope, secret_key: str) -> str:
-    """`user:<subject>` for a valid signed bearer token, else `ip:<client address>`.
+def client_identity(scope: Scope, signing_key: str | None) -> str:
+    """`user:<id>` for a valid signed access token, else `ip:<client address>`.
 
     The signature is checked: an unverified subject would let one client spread its requests
     over invented users. An invalid token is limited by IP (the endpoint then answers 401).
     """
     authorization = _header(scope, b"authorization") or ""
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer" and token and secret_key:
-        try:
-            claims = jwt.decode(token.strip(), secret_key, algorithms=TOKEN_ALGORITHMS)
-        except (jwt.PyJWTError, ValueError):
-            claims = {}
-        subject = claims.get("sub")
-        if subject:
-            return f"user:{subject}"
+    if scheme.lower() == "bearer" and token.strip() and signing_key:
+        user_id = decode_access_token(token.strip(), signing_key)
+        if user_id is not None:
+            return f"user:{user_id}"
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
+
+
+def app_signing_key(scope: Scope) -> str | None:
+    """The key the application signs tokens with (set on app.state by the API's lifespan)."""
+    app = scope.get("app")
+    return getattr(getattr(app, "state", None), "signing_key", None)
 
 
 class RateLimitMiddleware:
@@ -144,14 +145,14 @@ class RateLimitMiddleware:
         limit: int,
         window_seconds: float = 60.0,
         backend: RateLimitBackend | None = None,
-        secret_key: str = "",
+        signing_key: str | Callable[[Scope], str | None] = app_signing_key,
         endpoints: Iterable[tuple[str, str]] = GRADING_ENDPOINTS,
     ) -> None:
         self.app = app
         self.limit = limit
         self.window_seconds = window_seconds
         self.backend = backend or MemoryBackend()
-        self.secret_key = secret_key
+        self.signing_key = signing_key
         self.endpoints = frozenset((method.upper(), path.rstrip("/")) for method, path in endpoints)
 
     def _is_limited(self, scope: Scope) -> bool:
@@ -161,7 +162,8 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or self.limit <= 0 or not self._is_limited(scope):
             await self.app(scope, receive, send)
             return
-        identity = client_identity(scope, self.secret_key)
+        key = self.signing_key(scope) if callable(self.signing_key) else self.signing_key
+        identity = client_identity(scope, key)
         try:
             decision = await self.backend.hit(identity, self.limit, self.window_seconds)
         except Exception as e:  # noqa: BLE001 - any backend failure means "serve, and say so in the log"
