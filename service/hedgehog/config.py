@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     llm_retry_after_max_seconds: float = 60.0
     llm_max_output_tokens: int = 2000
     llm_sample_temperature: float = Field(0.7, description="Used only when llm_samples > 1; one sample runs at 0.")
-    llm_cache: str = Field("database", description="Where LLM grades are cached: database, memory or off.")
+    llm_cache: str = Field("database", description="Where LLM grades are cached: database, redis, memory or off.")
 
     @property
     def llm_configured(self) -> bool:

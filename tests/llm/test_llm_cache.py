@@ -10,10 +10,11 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
+from hedgehog.grading.grade import prepare_request
 from hedgehog.llm.cache import CacheEntry, LLMCacheEntry, SqlCache, cache_from_settings, cache_key
 from hedgehog.llm.grader import LLMGrader
 from llm.fake_openai import grade_reply
-from llm.scenario import good_stages, make_settings
+from llm.scenario import ANSWER, good_stages, make_settings
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -114,3 +115,22 @@ def test_cache_key_depends_on_every_part():
     assert len(cache_key(**base)) == 64
     for name in base:
         assert cache_key(**{**base, name: "other"}) != cache_key(**base)
+
+
+def test_redis_is_chosen_by_settings_and_serves_repeats(fake_openai):
+    from hedgehog.llm.redis_cache import RedisCache
+
+    fake_openai.default = grade_reply(good_stages())
+    settings = make_settings(fake_openai, llm_cache="redis", redis_url="redis://127.0.0.1:6379/11")
+    assert isinstance(cache_from_settings(settings), RedisCache)
+    # A fresh answer each run: the shared Redis keeps entries between runs.
+    request = prepare_request(f"{ANSWER} Run {uuid.uuid4().hex}.", question_id="Q473")
+    LLMGrader(settings).grade(request)
+    assert LLMGrader(settings).grade(request).details["cache"]["hit"] is True
+    assert fake_openai.request_count == 1
+
+
+def test_an_unknown_cache_setting_is_noted_and_grading_goes_on(fake_openai, q473_request):
+    fake_openai.default = grade_reply(good_stages())
+    doc = LLMGrader(make_settings(fake_openai, llm_cache="memcache")).grade(q473_request)
+    assert doc.grader == "llm" and "unknown llm_cache 'memcache'" in doc.details["cache"]["error"]

@@ -4,7 +4,8 @@ content, sampling settings, question and answer) is answered from here without a
 A backend is anything with the two methods of `CacheBackend`; a backend that cannot reach its
 store raises `CacheUnavailableError` and the grader carries on without the cache. Backends here:
 `MemoryCache` (per process) and `SqlCache` (the `llm_cache` table, SQLite or PostgreSQL).
-`cache_from_settings` picks one from `settings.llm_cache` ("database", "memory" or "off").
+`cache_from_settings` picks one from `settings.llm_cache` ("database", "redis", "memory" or "off";
+the Redis backend, `hedgehog.llm.redis_cache.RedisCache`, uses `settings.redis_url`).
 
 This module does not import openai, so the service's models and migrations can import the table.
 """
@@ -181,4 +182,9 @@ def cache_from_settings(settings: Settings) -> CacheBackend | None:
         return _process_memory_cache()
     if choice == "database":
         return SqlCache(_engine_for(settings.database_url))
-    raise HedgehogError(f"unknown llm_cache {settings.llm_cache!r}: choose database, memory or off")
+    if choice == "redis":
+        from hedgehog.llm.redis_cache import RedisCache  # the redis client is imported only when chosen
+
+        return RedisCache.from_settings(settings)
+    # A misconfiguration costs the cache, not the grade: the grader notes it and goes on.
+    raise CacheUnavailableError(f"unknown llm_cache {settings.llm_cache!r}: choose database, redis, memory or off")
