@@ -6,6 +6,7 @@ PostgreSQL cases skip, unless HEDGEHOG_REQUIRE_POSTGRES is set: then they fail.
 Each backend is migrated once into a template; every test gets a copy of it (fast, isolated).
 """
 
+import contextlib
 import importlib.util
 import secrets
 import shutil
@@ -79,14 +80,8 @@ def postgres_template() -> Iterator[tuple[str, str]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        path = tmp_path / "hedgehog.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    base, template = request.getfixturevalue("postgres_template")
+@contextlib.contextmanager
+def copy_of_postgres_template(base: str, template: str) -> Iterator[str]:
     name = f"hedgehog_t_{uuid.uuid4().hex[:12]}"
     with admin_connection(base) as admin:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -95,6 +90,24 @@ def database_url(request, tmp_path) -> Iterator[str]:
     finally:
         with admin_connection(base) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "hedgehog.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    with copy_of_postgres_template(*request.getfixturevalue("postgres_template")) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_database_url(postgres_template) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database, for tests that only make sense on PostgreSQL."""
+    with copy_of_postgres_template(*postgres_template) as url:
+        yield url
 
 
 @pytest.fixture
@@ -190,5 +203,5 @@ def count_rows(session: Session, model) -> int:  # noqa: ANN001
 
 __all__ = [
     "Accounts", "TEST_PASSWORD", "accounts", "add_user", "app", "client", "count_rows", "crud", "database_url",
-    "engine", "postgres_template", "session", "sqlite_template", "shared_password_hash", "settings_for",
+    "engine", "postgres_database_url", "postgres_template", "session", "sqlite_template", "shared_password_hash", "settings_for",
 ]

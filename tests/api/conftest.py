@@ -7,6 +7,7 @@ from fixtures_service import (  # noqa: F401
     client,
     database_url,
     engine,
+    postgres_database_url,
     postgres_template,
     session,
     sqlite_template,

@@ -46,7 +46,7 @@ class UTCModel(SQLModel):
 
 
 class UserBase(SQLModel):
-    username: str = Field(min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.@-]+$", unique=True, index=True)
+    username: str = Field(min_length=1, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.@-]+$"}, unique=True, index=True)
     role: UserRole = Field(default=UserRole.learner, sa_type=SAEnum(UserRole, native_enum=False, length=16))
     target_role: TargetRole | None = Field(
         default=None, sa_type=SAEnum(TargetRole, native_enum=False, length=32), description="A learner's target role; orders the readiness buckets."

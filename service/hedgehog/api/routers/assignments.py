@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response
 from sqlmodel import select
 
-from hedgehog.api.deps import AdminUser, SessionDep, not_found
+from hedgehog.api.deps import IdPath, AdminUser, SessionDep, not_found
 from hedgehog.db import crud
 from hedgehog.db.models import CoachAssignment, CoachAssignmentCreate, CoachAssignmentPublic
 
@@ -21,7 +21,7 @@ def create_assignment(body: CoachAssignmentCreate, session: SessionDep, admin: A
 
 
 @router.delete("/{assignment_id}", status_code=204)
-def delete_assignment(assignment_id: int, session: SessionDep, admin: AdminUser) -> Response:
+def delete_assignment(assignment_id: IdPath, session: SessionDep, admin: AdminUser) -> Response:
     assignment = session.get(CoachAssignment, assignment_id)
     if assignment is None:
         raise not_found(f"assignment {assignment_id}")

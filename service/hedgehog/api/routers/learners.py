@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from hedgehog.api import progress as progress_rules
-from hedgehog.api.deps import CurrentUser, SessionDep, visible_learner
+from hedgehog.api.deps import IdPath, CurrentUser, SessionDep, visible_learner
 from hedgehog.api.errors import ApiError
 from hedgehog.api.schemas import ErrorBody, SubmissionPage
 from hedgehog.api.views import export_csv, submission_summaries
@@ -24,7 +24,7 @@ RESPONSES = {
 
 @router.get("/{learner_id}/submissions", response_model=SubmissionPage, responses=RESPONSES)
 def list_learner_submissions(
-    learner_id: int,
+    learner_id: IdPath,
     session: SessionDep,
     user: CurrentUser,
     question_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -50,7 +50,7 @@ def _parse_compare(compare: str) -> tuple[int, int]:
 
 @router.get("/{learner_id}/progress", response_model=progress_rules.Progress, responses=RESPONSES)
 def learner_progress(
-    learner_id: int,
+    learner_id: IdPath,
     session: SessionDep,
     user: CurrentUser,
     compare: Annotated[str | None, Query(max_length=50, description="Two submission ids at the same question: a,b")] = None,
@@ -82,7 +82,7 @@ def learner_progress(
     "/{learner_id}/export.csv", response_class=PlainTextResponse,
     responses={**RESPONSES, 200: {"content": {"text/csv": {}}, "description": "One row per attempt x stage."}},
 )
-def export_learner(learner_id: int, session: SessionDep, user: CurrentUser) -> PlainTextResponse:
+def export_learner(learner_id: IdPath, session: SessionDep, user: CurrentUser) -> PlainTextResponse:
     learner = visible_learner(session, user, learner_id)
     submissions = crud.all_submissions(session, [learner_id])
     stages = crud.stage_scores_for(session, [s.id for s in submissions])

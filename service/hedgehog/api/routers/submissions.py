@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request
 
-from hedgehog.api.deps import CoachUser, CurrentUser, LearnerUser, SessionDep, can_see_learner, not_found
+from hedgehog.api.deps import IdPath, CoachUser, CurrentUser, LearnerUser, SessionDep, can_see_learner, not_found
 from hedgehog.api.routers.grading import REFUSALS, run_grading
 from hedgehog.api.schemas import ErrorBody, GradeBody, SubmissionCreated, SubmissionPublic
 from hedgehog.api.views import submission_public
@@ -36,7 +36,7 @@ def create_submission(request: Request, body: GradeBody, session: SessionDep, le
 
 
 @router.get("/{submission_id}", response_model=SubmissionPublic, responses={**AUTH, **NOT_YOURS})
-def read_submission(submission_id: int, session: SessionDep, user: CurrentUser) -> SubmissionPublic:
+def read_submission(submission_id: IdPath, session: SessionDep, user: CurrentUser) -> SubmissionPublic:
     """The automatic grade as stored, the effective scores (coach's where present) and the reviews."""
     return submission_public(session, visible_submission(session, user, submission_id))
 
@@ -46,7 +46,7 @@ def read_submission(submission_id: int, session: SessionDep, user: CurrentUser) 
     responses={**AUTH, 403: {"model": ErrorBody, "description": "Only coaches (and admins) review."}, **NOT_YOURS,
                422: {"model": ErrorBody, "description": "Unknown stage, duplicate stage, or empty review."}, **DB_DOWN},
 )
-def review_submission(submission_id: int, body: ReviewCreate, session: SessionDep, coach: CoachUser) -> SubmissionPublic:
+def review_submission(submission_id: IdPath, body: ReviewCreate, session: SessionDep, coach: CoachUser) -> SubmissionPublic:
     """A comment and optional per-stage overrides with reasons; the automatic scores stay beside them."""
     submission = visible_submission(session, coach, submission_id)
     crud.add_review(session, submission, coach, body)
