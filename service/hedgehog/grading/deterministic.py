@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
 from hedgehog.grading.document import GradeDocument, StageGrade, overall_score
 from hedgehog.grading.lexicon import Lexicon, compile_any, load_lexicon
+from hedgehog.grading.matcher import CueMatcher, SpanIndex
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.rubric import Rubric, Stage
 from hedgehog.grading.text import Sentence, split_sentences, words
@@ -40,8 +41,9 @@ _DERIVATION = re.compile(
 class _CompiledStage:
     stage: Stage
     order: int
-    markers: re.Pattern[str] | None
-    groups: list[tuple[str, re.Pattern[str]]]
+    markers: CueMatcher | None
+    groups: list[tuple[str, CueMatcher]]
+    group_weights: dict[str, float]
 
 
 @dataclass
@@ -50,7 +52,7 @@ class _CompiledRubric:
     stages: list[_CompiledStage]
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: membership tests stay cheap
 class _SentenceInfo:
     sentence: Sentence
     injected: bool = False
@@ -94,8 +96,9 @@ def _compile(rubric: Rubric) -> _CompiledRubric:
         _CompiledStage(
             stage=s,
             order=i,
-            markers=compile_any(s.markers) if s.markers else None,
-            groups=[(g.id, compile_any(g.cues)) for g in s.groups],
+            markers=CueMatcher(s.markers) if s.markers else None,
+            groups=[(g.id, CueMatcher(g.cues)) for g in s.groups],
+            group_weights={g.id: g.weight for g in s.groups},
         )
         for i, s in enumerate(rubric.stages)
     ]
@@ -106,15 +109,15 @@ def _compile(rubric: Rubric) -> _CompiledRubric:
 
 @dataclass(frozen=True)
 class _LexiconPatterns:
-    injection: re.Pattern[str]
-    recitals: re.Pattern[str]
-    observability: re.Pattern[str]
+    injection: CueMatcher
+    recitals: CueMatcher
+    observability: CueMatcher
     vocabulary_words: frozenset[str]
     stopwords: frozenset[str]
     buzzwords: re.Pattern[str]
     recited_figures: dict[str, list[float]]
     framework_heading: re.Pattern[str]
-    tie_phrases: re.Pattern[str]
+    tie_phrases: CueMatcher
 
 
 _lexicon_cache: dict[int, tuple[Lexicon, _LexiconPatterns]] = {}
@@ -126,14 +129,14 @@ def _lexicon_patterns(lexicon: Lexicon) -> _LexiconPatterns:
         return cached[1]
     vocab_words = {w for term in lexicon.framework_terms + lexicon.buzzwords for w in words(term)}
     patterns = _LexiconPatterns(
-        injection=compile_any(lexicon.injection),
-        recitals=compile_any(lexicon.recitals),
-        observability=compile_any(lexicon.observability),
+        injection=CueMatcher(lexicon.injection),
+        recitals=CueMatcher(lexicon.recitals),
+        observability=CueMatcher(lexicon.observability),
         vocabulary_words=frozenset(vocab_words),
         stopwords=lexicon.stopword_set,
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
         recited_figures=lexicon.recited_figures,
-        tie_phrases=compile_any(lexicon.tie_phrases or [r"(?!x)x"]),
+        tie_phrases=CueMatcher(lexicon.tie_phrases),
         framework_heading=re.compile(
             r"^\W*(?:" + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True)) + r")\s*[:\-–—]",
             re.IGNORECASE,
@@ -178,7 +181,8 @@ def _analyse_sentences(
         return [x for x in infos[first:] if x.sentence.start < end and x.sentence.end > start]
 
     # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
-    injections = [m for m in lex.injection.finditer(answer)]
+    lowered = _fold(answer)
+    injections = sorted(lex.injection.finditer(answer, lowered), key=lambda m: m.start())
     for m in injections:
         for info in spanning(m.start(), m.end()):
             info.injected = True
@@ -198,19 +202,20 @@ def _analyse_sentences(
                 info.concrete.append(q)
     checks = check_arithmetic(answer, quantities)
 
+    # Cues match within a sentence (a heading's ^ is the sentence's start).
+    span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences])
     for cs in compiled.stages:
         sid = cs.stage.id
         if cs.markers is not None:
-            for m in cs.markers.finditer(answer):
-                info = owner(m.start())
-                if info is not None:
-                    info.markers[sid] = info.markers.get(sid, 0) + 1
-        for gid, pattern in cs.groups:
-            for m in pattern.finditer(answer):
-                info = owner(m.start())
-                if info is not None:
-                    info.groups.setdefault(sid, {}).setdefault(gid, set()).add(m.group(0).lower().strip())
+            for index, _ in cs.markers.find_in_spans(span_index):
+                infos[index].markers[sid] = infos[index].markers.get(sid, 0) + 1
+        for gid, matcher in cs.groups:
+            for index, hit in matcher.find_in_spans(span_index):
+                infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
 
+    ties = {i for i, _ in lex.tie_phrases.find_in_spans(span_index)}
+    recitals = {i for i, _ in lex.recitals.find_in_spans(span_index)}
+    monitoring = {i for i, _ in lex.observability.find_in_spans(span_index)}
     for info in infos:
         text = info.sentence.text
         tokens = words(text)
@@ -224,14 +229,15 @@ def _analyse_sentences(
         # Crude stems of every substantive word: linking a fix to its bottleneck may reuse the
         # framework's own nouns ("memory", "database") and the question's.
         info.link_words = {_stem(t) for t in tokens if len(t) > 3 and t not in lex.stopwords}
-        info.ties_back = bool(lex.tie_phrases.search(text))
-        info.recital = bool(lex.recitals.search(text))
-        info.observability = bool(lex.observability.search(text))
+        info.ties_back = info.sentence.index in ties
+        info.recital = info.sentence.index in recitals
+        info.observability = info.sentence.index in monitoring
         info.is_list = _is_list(text, info, lex)
     _lend_headers(infos)
     notes = []
     if injections:
-        notes.append("Text addressed to the grader was ignored for scoring: " + repr(injections[0].group(0)))
+        first = injections[0]
+        notes.append("Text addressed to the grader was ignored for scoring: " + repr(answer[first.start():first.end()]))
     return infos, checks, notes
 
 
@@ -255,6 +261,14 @@ def _lend_headers(infos: list[_SentenceInfo]) -> None:
                 target[gid] = target.get(gid, set()) | hits
         for sid, count in header_markers.items():
             body.markers[sid] = body.markers.get(sid, 0) + count
+
+
+def _fold(text: str) -> str:
+    """Lower case with offsets kept: the few characters whose lower case is longer stay as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _stem(word: str) -> str:
@@ -312,13 +326,17 @@ _SECONDARY_THRESHOLD = 3.0
 _OPENING_MARKER = 1.1
 
 
-def _emission(info: _SentenceInfo, stage: Stage) -> float:
+def _emission(info: _SentenceInfo, cs: _CompiledStage) -> float:
     if info.injected:
         return 0.0
-    groups = info.groups.get(stage.id, {})
+    sid = cs.stage.id
+    groups = info.groups.get(sid)
+    markers = min(info.markers.get(sid, 0), 2)
+    if not groups:
+        return 2.2 * markers
     hits = sum(len(v) for v in groups.values())
-    cues = sum(g.weight for g in stage.groups if g.id in groups) + 0.3 * min(hits - len(groups), 3)
-    return 2.2 * min(info.markers.get(stage.id, 0), 2) + stage.cue_weight * cues
+    cues = sum(cs.group_weights[g] for g in groups) + 0.3 * min(hits - len(groups), 3)
+    return 2.2 * markers + cs.stage.cue_weight * cues
 
 
 def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dict[str, _StageAnalysis]:
@@ -328,7 +346,7 @@ def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dic
     analyses = {sid: _StageAnalysis() for sid in stage_ids}
     if not infos:
         return analyses
-    emissions = [[_emission(info, cs.stage) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
+    emissions = [[_emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
     # A paragraph's opening sentence usually announces its stage: its markers weigh more.
     for i, info in enumerate(infos):
         if i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph:
