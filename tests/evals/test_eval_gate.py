@@ -160,3 +160,30 @@ def test_baseline_round_trip_keeps_other_graders(golden_items, tmp_path, rubric_
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["schema_version"] == 1 and not (tmp_path / "baseline.json.tmp").exists()
     assert load_baseline(tmp_path / "absent.json") is None
+
+
+def test_the_gate_compares_only_items_the_baseline_knows(golden_items, rubric_copy):
+    known = golden_items[:20]
+    run = run_grader(known, "deterministic", grade_fn=fake_grade_fn(known, oracle))
+    baseline = updated_baseline(None, run, rubric_copy)
+
+    def wrong_on_new_items(item):
+        return item.labels if item in known else all_fours(item)
+
+    gate = gate_for(golden_items, wrong_on_new_items, baseline, rubric_copy).gate
+    assert gate.compared_items == 20 and gate.current_qwk == pytest.approx(1.0)
+    assert not gate.moved
+    assert any(f"{len(golden_items) - 20} item(s) are not in the baseline yet" in n for n in gate.notes)
+
+
+def test_invented_evidence_fails_the_verbatim_check(golden_items, rubric_copy):
+    good = fake_grade_fn(golden_items, oracle)
+
+    def invents_quotes(answer, **kwargs):
+        document = good(answer, **kwargs)
+        stages = [s.model_copy(update={"evidence": ["a quote the candidate never said"]}) for s in document.stages]
+        return document.model_copy(update={"stages": stages})
+
+    evaluation = evaluate(golden_items, "deterministic", grade_fn=invents_quotes, rubric_dir=rubric_copy)
+    check = next(c for c in evaluation.checks if c.name == "evidence_verbatim")
+    assert not check.passed and not evaluation.passed

@@ -6,6 +6,8 @@ from rich.table import Table
 from hedgehog.evaluation.report import _fmt, _pct
 from hedgehog.evaluation.runner import Evaluation
 
+MOVED_ROWS = 40  # a wholesale regression lists every item in the reports; the terminal shows the first few
+
 
 def _verdict(passed: bool) -> str:
     return "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
@@ -59,9 +61,11 @@ def print_evaluation(evaluation: Evaluation, console: Console) -> None:
         moved = Table(title="Items that moved by 2 or more points against the baseline", title_justify="left")
         for column in ("item", "stage", "baseline", "now"):
             moved.add_column(column)
-        for m in gate.moved:
+        for m in gate.moved[:MOVED_ROWS]:
             moved.add_row(m.id, m.stage, str(m.baseline), str(m.now))
         console.print(moved)
+        if len(gate.moved) > MOVED_ROWS:
+            console.print(f"... and {len(gate.moved) - MOVED_ROWS} more (all of them are in the reports)")
 
     console.print(
         f"gate: pooled QWK {_fmt(gate.current_qwk)} vs baseline {_fmt(gate.baseline_qwk)} "
