@@ -1,5 +1,7 @@
-"""Alembic environment. Run programmatically by `hedgehog.db.migrate.upgrade(engine)`; the
-connection comes in through `config.attributes["connection"]`."""
+"""Alembic environment. Run programmatically by `hedgehog.db.migrate.upgrade(engine)`, the
+connection coming in through `config.attributes["connection"]`. For a developer writing a new
+revision: `alembic -c service/hedgehog/db/alembic.ini revision --autogenerate -m "..."`
+(against DATABASE_URL)."""
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -15,7 +17,9 @@ def run_migrations_online() -> None:
     if connection is None:
         from hedgehog.db.session import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        from hedgehog.config import get_settings
+
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or get_settings().database_url)
         with engine.connect() as connection:
             _run(connection)
         engine.dispose()
