@@ -28,7 +28,7 @@ else:
 navigation = st.navigation(pages)
 
 with st.sidebar:
-    st.markdown("### 🦔 Hedgehog")
+    st.markdown("### Hedgehog")
     st.caption("Stage-by-stage feedback on scale & capacity answers")
     if user:
         st.write(f"Signed in as **{user.get('username')}** ({role})")

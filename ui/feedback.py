@@ -200,8 +200,8 @@ def render_grade(grade: dict[str, Any], answer: str | None, *, effective: dict[s
     overall = grade.get("overall", 0)
     effective_overall = (effective or {}).get("overall", overall)
     if effective_overall != overall:
-        top[0].metric("Overall (with coach's scores)", f"{effective_overall}/100",
-                      delta=effective_overall - overall, help=f"Automatic overall: {overall}/100")
+        top[0].metric("Overall", f"{effective_overall}/100", delta=effective_overall - overall,
+                      help=f"With the coach's scores; the automatic overall is {overall}/100.")
     else:
         top[0].metric("Overall", f"{overall}/100")
     top[1].metric("Framework", str(grade.get("framework", "")).capitalize())

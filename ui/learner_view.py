@@ -53,9 +53,9 @@ def same_question(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def attempt_label(item: dict[str, Any]) -> str:
-    reviewed = " · reviewed" if item.get("reviewed") else ""
+    """A stable label for an attempt (nothing in it changes when a coach reviews it)."""
     return (f"#{item.get('id')} · {question_label(item, 30)} · attempt {item.get('attempt_number', '?')} · "
-            f"{short_time(item.get('created_at'))} · {item.get('effective_overall', item.get('overall', 0))}/100{reviewed}")
+            f"{short_time(item.get('created_at'))} · automatic {item.get('overall', 0)}/100")
 
 
 def attempts_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
@@ -92,7 +92,7 @@ def stage_frame(items: list[dict[str, Any]], framework: str) -> pd.DataFrame:
 
 
 def readiness_light(colour: str) -> dict[str, str]:
-    return ui_text()["readiness_lights"].get(str(colour).lower(), {"icon": "⚪", "text": str(colour)})
+    return ui_text()["readiness_lights"].get(str(colour).lower(), {"icon": ":gray[:material/circle:]", "text": str(colour)})
 
 
 def framework_rank(name: str) -> int:

@@ -76,8 +76,7 @@ for column, framework in zip(grid_columns, ("scale", "capacity")):
             tooltip=["Learner", "Stage", alt.Tooltip("Average:Q", format=".2f")],
         )
         labels = base.mark_text(color="#1f2933").encode(text=alt.Text("Average:Q", format=".1f"))
-        st.altair_chart((heat + labels).properties(height=60 + 40 * frame["Learner"].nunique()),
-                        key=f"coach_grid_{framework}")
+        st.altair_chart((heat + labels).properties(height=alt.Step(36)), key=f"coach_grid_{framework}")
 
 cohort_csv = api_call(api.cohort_export_csv)
 if cohort_csv is not None:
@@ -88,14 +87,11 @@ if cohort_csv is not None:
 
 st.divider()
 by_id = {e["learner_id"]: e for e in roster}
-learner_id = st.selectbox(
-    "Learner",
-    list(by_id),
-    key="coach_learner",
-    format_func=lambda i: f"{by_id[i]['username']} — {by_id[i].get('attempts', 0)} attempts, "
-    f"{by_id[i].get('awaiting_review', 0)} awaiting review",
-)
+# Option labels stay fixed (just the username): the counts beside them change as the coach works.
+learner_id = st.selectbox("Learner", list(by_id), key="coach_learner", format_func=lambda i: by_id[i]["username"])
 learner = by_id[learner_id]
+st.caption(f"{learner.get('attempts', 0)} attempts · {learner.get('awaiting_review', 0)} awaiting review · "
+           f"last activity {short_time(learner.get('last_activity'))}")
 
 review_tab, progress_tab = st.tabs(["Review submissions", "Progress"])
 
@@ -106,13 +102,15 @@ with review_tab:
     if not items:
         st.info(f"{learner['username']} has not submitted anything yet.")
     else:
-        # Unreviewed first (oldest of them first), then the reviewed ones newest first.
-        waiting = sorted((i for i in items if not i.get("reviewed")), key=lambda i: i.get("created_at") or "")
-        done = [i for i in items if i.get("reviewed")]
-        ordered = waiting + done
-        labels = {i["id"]: ("⏳ " if not i.get("reviewed") else "✅ ") + attempt_label(i) for i in ordered}
-        submission_id = st.selectbox("Submission", list(labels), format_func=labels.get,
+        # Newest first, as the API lists them; the first visit opens the oldest one awaiting review.
+        by_submission = {i["id"]: i for i in items}
+        waiting = [i["id"] for i in items if not i.get("reviewed")]
+        first_choice = list(by_submission).index(waiting[-1]) if waiting else 0
+        submission_id = st.selectbox("Submission", list(by_submission), index=first_choice,
+                                     format_func=lambda i: attempt_label(by_submission[i]),
                                      key=f"coach_submission_{learner_id}")
+        status = "Reviewed" if by_submission[submission_id].get("reviewed") else "Awaiting review"
+        st.caption(f"{status} · {len(waiting)} of {len(items)} attempts awaiting review")
         submission: dict[str, Any] | None = api_call(lambda: api.submission(submission_id))
         if submission:
             grade = submission.get("grade") or {}

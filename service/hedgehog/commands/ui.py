@@ -34,6 +34,7 @@ def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
     ]
 
 
