@@ -245,15 +245,17 @@ def _lend_headers(infos: list[_SentenceInfo]) -> None:
     """A short heading or question ("Which gives way first?", "Growth:") frames the sentence that
     answers it: its stage cues count there, where the substance is."""
     original = [({sid: dict(g) for sid, g in i.groups.items()}, dict(i.markers)) for i in infos]  # lend only what a sentence says itself
-    for (header, body), (header_groups, header_markers) in zip(zip(infos, infos[1:]), original):
-        if (
-            header.applied
-            or header.injected
-            or header.is_list
-            or header.word_count > 8
-            or body.sentence.paragraph != header.sentence.paragraph
-            or not (header_groups or header_markers)
-        ):
+    for k, (header, (header_groups, header_markers)) in enumerate(zip(infos, original)):
+        if header.applied or header.injected or header.is_list or header.word_count > 8:
+            continue
+        if not (header_groups or header_markers):
+            continue
+        # The answer to "Which gives way first?" may be a fragment ("Packing is.") and then the substance.
+        following = [b for b in infos[k + 1:k + 3] if b.sentence.paragraph == header.sentence.paragraph]
+        if following and not following[0].applied and following[0].word_count > 3:
+            continue  # "I guess everything, kind of?" answers nothing
+        body = next((b for b in following if b.applied), None)
+        if body is None:
             continue
         for sid, groups in header_groups.items():
             target = body.groups.setdefault(sid, {})
@@ -400,10 +402,15 @@ def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dic
     # A stage never addressed on its own may still surface inside others ("the retries pile on
     # top" within a bottleneck); repeated, applied mentions count as embedded evidence.
     distinctive = {cs.stage.id for cs in compiled.stages if cs.stage.cue_weight >= 1}
+    # Only groups of full weight speak for the stage on their own: component nouns and mitigation
+    # words inside a calculation are not a bottleneck analysis.
+    telling = {cs.stage.id: {g.id for g in cs.stage.groups if g.weight >= 1} for cs in compiled.stages}
     for sid, analysis in analyses.items():
         if analysis.primary or analysis.secondary or sid not in distinctive:
             continue
         embedded = [i for i in infos if not i.injected and i.applied and i.groups.get(sid)]
+        if not any(telling[sid] & set(i.groups[sid]) for i in embedded):
+            continue
         if len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
             analysis.embedded = embedded
     return analyses
