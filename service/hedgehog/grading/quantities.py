@@ -3,7 +3,7 @@ suffixes) with their units (rps, Mbps, GB, %, x, users ...), normalised to base 
 back-of-the-envelope arithmetic can be checked. Unit and number vocabularies come from the lexicon."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from hedgehog.grading.lexicon import load_lexicon
@@ -27,10 +27,13 @@ class Quantity:
     value: float  # in base units of its dimension
     dimension: str  # bytes, bitrate, rate, percent, multiplier, time, money, count
     noun: str | None = None
+    vague: bool = False  # "a few thousand", "a couple of megabytes": a gesture at a size, not an estimate
 
     @property
     def is_concrete(self) -> bool:
         """A small bare count ("about 3") says little; units, nouns and larger figures are concrete."""
+        if self.vague:
+            return False
         return self.dimension != "count" or self.noun is not None or self.number >= 10
 
 
@@ -79,6 +82,7 @@ _OPERAND_FOLLOWS = re.compile(
     r"\s*(?:about |roughly |around |approximately |~)?(?:\d|\$|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) ?(?:thousand|million|billion|trillion|hundred|kilo|mega|giga|tera|peta)?\w*\b)",
     re.IGNORECASE,
 )
+_VAGUE_WORDS = frozenset({"a few", "a couple", "a couple of"})
 _OPERATOR_WORDS = frozenset({"times", "multiplied", "divided", "plus", "minus", "over", "per", "each"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -126,6 +130,8 @@ def find_quantities(text: str) -> list[Quantity]:
         word, scale = m.group(1).lower(), (m.group(2) or "").lower()
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
         q = _with_unit(text, m.start(), m.end(), number, vocab, from_words=not scale, word=word)
+        if q is not None and word in _VAGUE_WORDS:
+            q = replace(q, vague=True)
         if q is not None:
             found.append(q)
             taken.append((q.start, q.end))
