@@ -60,6 +60,7 @@ class _SentenceInfo:
     concrete: list[Quantity] = field(default_factory=list)
     markers: dict[str, int] = field(default_factory=dict)
     groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    figure_groups: dict[str, set[str]] = field(default_factory=dict)  # groups shown by a figure's unit alone
     is_list: bool = False
     recital: bool = False
     observability: bool = False
@@ -201,6 +202,16 @@ def _analyse_sentences(
             if q.is_concrete and not _restated(q, question_quantities):
                 info.concrete.append(q)
     checks = check_arithmetic(answer, quantities)
+    # A figure with the right unit is evidence of its group whatever nouns surround it
+    # ("forty installs a week" is traffic even if "installs" is in no vocabulary).
+    by_dimension = [
+        (cs.stage.id, g.id, set(g.quantity_dimensions)) for cs in compiled.stages for g in cs.stage.groups if g.quantity_dimensions
+    ]
+    for info in infos:
+        for q in info.concrete:
+            for sid, gid, dims in by_dimension:
+                if q.dimension in dims:
+                    info.figure_groups.setdefault(sid, set()).add(gid)
 
     # Cues match within a sentence (a heading's ^ is the sentence's start).
     span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences])
@@ -455,6 +466,7 @@ def _score_stage(
         for gid, hits in s.groups.get(stage.id, {}).items():
             groups.add(gid)
             concepts |= hits
+        groups |= s.figure_groups.get(stage.id, set())
     quantities = [q for s in applied for q in s.concrete]
     content = set().union(*(s.content_words for s in applied)) if applied else set()
     depth = sum(s.word_count for s in applied if s in analysis.primary) or sum(s.word_count for s in applied)

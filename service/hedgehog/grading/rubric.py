@@ -56,6 +56,10 @@ class ElementGroup(StrictModel):
     cues: list[str] = Field(min_length=1, description="Regular expressions (case-insensitive) for the concepts, paraphrases included.")
     missing: str = Field(description="How the critique names this group when it is missing.")
     weight: float = Field(1.0, gt=0, description="How strongly this group's cues tie a sentence to the stage.")
+    quantity_dimensions: list[str] = Field(
+        default_factory=list,
+        description="A concrete figure of these dimensions (rate, bytes, bitrate, money...) also counts as this group.",
+    )
 
     @field_validator("cues")
     @classmethod
