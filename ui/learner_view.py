@@ -58,9 +58,16 @@ def attempt_label(item: dict[str, Any]) -> str:
             f"{short_time(item.get('created_at'))} · automatic {item.get('overall', 0)}/100")
 
 
+def chronological(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda i: (str(i.get("created_at") or ""), i.get("id") or 0))
+
+
 def attempts_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per attempt, newest first; `Nr` counts attempts from the first (1) to the latest."""
+    numbers = {item.get("id"): n for n, item in enumerate(chronological(items), start=1)}
     return pd.DataFrame([
         {
+            "Nr": numbers[item.get("id")],
             "Submission": item.get("id"),
             "When": parse_time(item.get("created_at")),
             "Question": question_label(item),
@@ -77,11 +84,11 @@ def attempts_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
 def stage_frame(items: list[dict[str, Any]], framework: str) -> pd.DataFrame:
     """One row per attempt x stage of a framework, with the effective score (the coach's if any)."""
     rows = []
-    for item in items:
-        if item.get("framework") != framework:
-            continue
+    attempts = [item for item in chronological(items) if item.get("framework") == framework]
+    for number, item in enumerate(attempts, start=1):
         for position, stage in enumerate(item.get("stages") or []):
             rows.append({
+                "Nr": number,
                 "When": parse_time(item.get("created_at")),
                 "Question": question_label(item),
                 "Stage": stage.get("name", stage.get("stage_id")),
@@ -92,7 +99,14 @@ def stage_frame(items: list[dict[str, Any]], framework: str) -> pd.DataFrame:
 
 
 def readiness_light(colour: str) -> dict[str, str]:
-    return ui_text()["readiness_lights"].get(str(colour).lower(), {"icon": ":gray[:material/circle:]", "text": str(colour)})
+    fallback = {"colour": "gray", "icon": ":material/help:", "text": str(colour)}
+    return ui_text()["readiness_lights"].get(str(colour).lower(), fallback)
+
+
+def light_badge(colour: str) -> str:
+    """Streamlit Markdown for a traffic light: a coloured badge with an icon and words."""
+    light = readiness_light(colour)
+    return f":{light['colour']}-badge[{light['icon']} {light['text']}]"
 
 
 def framework_rank(name: str) -> int:
@@ -111,11 +125,10 @@ def render_readiness(readiness: dict[str, Any]) -> None:
     buckets = readiness.get("buckets") or []
     columns = st.columns(max(len(buckets), 1))
     for column, bucket in zip(columns, buckets):
-        light = readiness_light(bucket.get("light", ""))
         with column.container(border=True):
-            st.markdown(f"### {light['icon']} {escape_text(str(bucket.get('framework', '')).capitalize())}",
-                        unsafe_allow_html=True)
-            st.caption(f"Priority {bucket.get('priority', '')} · {light['text']}")
+            st.markdown(f"### {escape_text(str(bucket.get('framework', '')).capitalize())}", unsafe_allow_html=True)
+            priority = escape_text(str(bucket.get("priority", "")))
+            st.markdown(f"{light_badge(bucket.get('light', ''))} &nbsp; Priority **{priority}**", unsafe_allow_html=True)
             practised, target = bucket.get("practised", 0), bucket.get("target", 5)
             st.progress(min(practised / target, 1.0) if target else 0.0,
                         text=f"{practised} of {target} questions practised")
@@ -134,7 +147,7 @@ def render_attempts(items: list[dict[str, Any]], key_prefix: str) -> None:
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
         .encode(
-            x=alt.X("When:T", title=None),
+            x=alt.X("Nr:O", title="Attempt (oldest → newest)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("Overall:Q", scale=alt.Scale(domain=[0, 100]), title="Overall (0–100)"),
             color=alt.Color("Framework:N", title="Framework"),
             tooltip=["Question", "Framework", "Attempt", "Overall", alt.Tooltip("When:T", format="%d %b %H:%M")],
@@ -143,7 +156,7 @@ def render_attempts(items: list[dict[str, Any]], key_prefix: str) -> None:
     )
     st.altair_chart(chart, key=f"{key_prefix}_attempts_chart")
     st.dataframe(
-        frame,
+        frame.drop(columns=["Nr"]),
         hide_index=True,
         key=f"{key_prefix}_attempts_table",
         column_config={
@@ -166,7 +179,8 @@ def render_framework_progress(api_url: str, items: list[dict[str, Any]], framewo
             alt.Chart(frame)
             .mark_line(point=True)
             .encode(
-                x=alt.X("When:T", title=None),
+                x=alt.X("Nr:O", title=f"{framework.capitalize()} attempt (oldest → newest)",
+                        axis=alt.Axis(labelAngle=0)),
                 y=alt.Y("Score:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=5),
                         title="Stage score (0–4)"),
                 color=alt.Color("Stage:N", sort=order, title="Stage"),
@@ -235,16 +249,22 @@ def render_comparison(api: HedgehogClient, learner_id: Any, items: list[dict[str
         return
     side_a, side_b = comparison["a"], comparison["b"]
     left, right = st.columns(2)
-    with left.container(border=True):
-        st.markdown(f"**Attempt {side_a.get('attempt_number')}** · {short_time(side_a.get('created_at'))}")
-        st.metric("Overall", f"{side_a.get('effective_overall')}/100")
-        for stage in comparison.get("stages") or []:
-            st.metric(stage["name"], f"{stage['a']}/4")
-    with right.container(border=True):
-        st.markdown(f"**Attempt {side_b.get('attempt_number')}** · {short_time(side_b.get('created_at'))}")
-        st.metric("Overall", f"{side_b.get('effective_overall')}/100", delta=comparison.get("overall_delta"))
-        for stage in comparison.get("stages") or []:
-            st.metric(stage["name"], f"{stage['b']}/4", delta=stage["delta"])
+    for column, side, delta in ((left, side_a, None), (right, side_b, comparison.get("overall_delta"))):
+        with column.container(border=True):
+            st.markdown(f"**Attempt {side.get('attempt_number')}** · {short_time(side.get('created_at'))}")
+            st.metric("Overall", f"{side.get('effective_overall')}/100", delta=delta)
+            full = api_call(lambda sid=side["submission_id"]: api.submission(sid))
+            if full:
+                with st.expander("The answer", expanded=False):
+                    st.markdown(escape_text(full.get("answer") or ""), unsafe_allow_html=True)
+    st.dataframe(
+        [{"Stage": stage["name"], f"Attempt {side_a.get('attempt_number')}": stage["a"],
+          f"Attempt {side_b.get('attempt_number')}": stage["b"],
+          "Change": f"{stage['delta']:+d}" if stage["delta"] else "="}
+         for stage in comparison.get("stages") or []],
+        hide_index=True,
+        key=f"{key_prefix}_compare_table",
+    )
 
 
 def render_attempt_detail(api: HedgehogClient, items: list[dict[str, Any]], key_prefix: str) -> None:

@@ -166,7 +166,10 @@ def test_history_shows_trends_comparison_and_readiness(live_api, new_learner):
     assert "Readiness" in shown and "Attempts over time" in shown and "Progress by stage" in shown
     # readiness: a traffic light per bucket, scale first for a product manager (the default role)
     bucket_titles = [m.value for m in at.main.markdown if m.value.startswith("### ")]
-    assert [t.split(" ", 2)[2] for t in bucket_titles] == ["Scale", "Capacity"]
+    assert bucket_titles == ["### Scale", "### Capacity"]
+    lights = [m.value for m in at.main.markdown if "-badge[" in m.value]
+    assert lights[0].startswith(":red-badge[") and "Red: not started" in lights[0]  # nothing practised in scale
+    assert lights[1].startswith((":orange-badge[", ":red-badge["))  # one capacity question practised
     assert any("1 of 5 questions practised" == p.proto.text for p in at.get("progress"))
     # charts: attempts over time and the per-stage trend (Altair)
     assert len(at.get("vega_lite_chart")) >= 2
@@ -177,6 +180,8 @@ def test_history_shows_trends_comparison_and_readiness(live_api, new_learner):
     assert at.selectbox(key="history_compare_b_0").value == second["id"]
     overall = [m for m in at.metric if m.label == "Overall"]
     assert [m.value for m in overall][:2] == [f"{first['grade']['overall']}/100", f"{second['grade']['overall']}/100"]
+    changes = table_with(at.main, "Change")
+    assert list(changes["Stage"]) == CAPACITY_STAGES
     # feedback of a past attempt, stage cards included
     at.selectbox(key="history_detail_attempt").select(first["id"]).run()
     assert not at.exception

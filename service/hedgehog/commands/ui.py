@@ -83,6 +83,10 @@ def _echo_and_collect(stream, collected: list[str]) -> None:
             collected.append(line.rstrip())
 
 
+def _interrupt(signum, frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ui(
@@ -95,14 +99,9 @@ def register(app: typer.Typer) -> None:
 
         target = (api_url or get_settings().hedgehog_api_url).rstrip("/")
         print(f"Hedgehog UI on http://{host}:{port} (API: {target}); Ctrl-C stops it.", flush=True)
-        process = start_streamlit(port, target, host)
-        try:
-            code = process.wait()
-        except KeyboardInterrupt:
-            stop_process(process)
-            code = 0
-        if code:
-            fail(f"streamlit exited with status {code}")
+        # Become the Streamlit process, so Ctrl-C and SIGTERM reach it directly.
+        command = streamlit_command(port, host)
+        os.execve(command[0], command, {**os.environ, "HEDGEHOG_API_URL": target})
 
     @app.command()
     def demo(
@@ -112,6 +111,7 @@ def register(app: typer.Typer) -> None:
         """Run the local demo: the API (SQLite, deterministic grader, demo users) and the UI together."""
         api_url = f"http://127.0.0.1:{api_port}"
         env = {**os.environ, "HEDGEHOG_ENV": "development"}
+        signal.signal(signal.SIGTERM, _interrupt)  # stop both children as Ctrl-C does (finally below)
         credentials: list[str] = []
         api = subprocess.Popen(
             [sys.executable, "-m", "hedgehog.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(api_port)],
