@@ -89,3 +89,23 @@ def test_bits_and_bytes_convert():
 
 def test_no_operator_means_no_verdict():
     assert checks("we have 8 pumps and 40 cars an hour, so 96 an hour of capacity") == []
+
+
+def test_a_rate_restated_over_another_period_is_checked():
+    wrong = checks("At 900 a second, that's about 7.8 million payments a day.")
+    assert len(wrong) == 1 and not wrong[0].consistent
+    right = checks("40 requests per second = 100 million requests per month")
+    assert len(right) == 1 and right[0].consistent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "each pump turns about 12 cars an hour: 96 an hour of pump capacity",  # a hidden factor of 8 pumps
+        "So 7,500 calls a day, 750 an hour.",  # a 10-hour working day
+        "each user adds 1,000 items a year, so about 3.3 billion items a day",  # per user, then in total
+        "1 request per second = 2.5 million requests per month\n40 requests per second = 100 million requests per month",
+    ],
+)
+def test_restatements_with_hidden_factors_get_no_verdict(text):
+    assert all(c.consistent for c in checks(text))

@@ -81,9 +81,41 @@ def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[
     return ratio <= TOLERANCE
 
 
+_RESTATE = re.compile(
+    r"^[\s,:=~≈]*(?:(?:or|i\.e\.|that'?s|which is|is)\b[\s,]*)*(?:about|roughly|around|approximately|~|some|nearly)?\s*$",
+    re.IGNORECASE,
+)
+
+
+# Per second against per day, month or year: the classic QPS conversion. Hours and days are left
+# alone ("a day" may be a 10-hour working day), and "so" may hide a factor ("each user ... so").
+_CONVERSIONS = [{1.0, 86400.0}, {1.0, 2592000.0}, {1.0, 31536000.0}]
+
+
+def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
+    """The same rate restated over another period ("800 a second, that's 6.9 million a day")."""
+    checks = []
+    for a, b in zip(quantities, quantities[1:]):
+        if a.dimension != "rate" or b.dimension != "rate" or {a.period, b.period} not in _CONVERSIONS:
+            continue
+        gap = text[a.end:b.start]
+        if "\n" in gap or not gap.strip() or not _RESTATE.match(gap):
+            continue  # list lines and bare juxtapositions are not restatements
+        consistent = max(a.value, b.value) / min(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
+        expression = f"{a.text} over {_period_name(b.period)}"
+        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value * b.period, b.number, consistent, expression))
+    return checks
+
+
+def _period_name(seconds: float) -> str:
+    names = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day", 604800: "a week", 2592000: "a month", 31536000: "a year"}
+    return names.get(int(seconds), f"{seconds:g} seconds")
+
+
 def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
-    """Every stated result that follows an explicit operation (x, times, /, divided by)."""
-    checks: list[ArithmeticCheck] = []
+    """Every stated result that follows an explicit operation (x, times, /, divided by), and
+    every rate restated over another period."""
+    checks: list[ArithmeticCheck] = _restated_rates(text, quantities)
     i = 0
     while i < len(quantities) - 1:
         chain_start = quantities[i]
@@ -113,7 +145,7 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 break
             j += 1
         i = max(j, i + 1)
-    return checks
+    return sorted(checks, key=lambda c: c.start)
 
 
 def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool] | None:

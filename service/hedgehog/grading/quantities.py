@@ -28,6 +28,7 @@ class Quantity:
     dimension: str  # bytes, bitrate, rate, percent, multiplier, time, money, count
     noun: str | None = None
     vague: bool = False  # "a few thousand", "a couple of megabytes": a gesture at a size, not an estimate
+    period: float | None = None  # for rates: the period as written, in seconds ("a day" -> 86400)
 
     @property
     def is_concrete(self) -> bool:
@@ -158,13 +159,14 @@ def _with_unit(
                 return None
             if dimension == "time" and from_words and word in {"a", "an"}:
                 return None
-            return Quantity(start, stop, text[start:stop], number, number * factor, dimension)
+            period = 1.0 if dimension == "rate" else None  # rate units are all per second
+            return Quantity(start, stop, text[start:stop], number, number * factor, dimension, period=period)
     if from_words and word in {"a", "an", "a few", "a couple", "a couple of", "one", "half", "a half", "a third", "a quarter"}:
         return None  # "a car", "one cashier": not a quantity worth counting
     per = _PER_TIME.match(text, end)
     if per and not from_words:  # "96 an hour", "22 a second"
         seconds = _TIME_SECONDS[per.group(1).lower()]
-        return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate")
+        return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate", period=seconds)
     noun_match = _NOUN.match(text, end)
     noun = None
     stop = end
@@ -180,5 +182,5 @@ def _with_unit(
     if per and noun is not None:
         seconds = _TIME_SECONDS[per.group(1).lower()]
         stop = per.end()
-        return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun)
+        return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun, period=seconds)
     return Quantity(start, stop, text[start:stop], number, number, "count", noun)
