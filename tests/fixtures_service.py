@@ -1,9 +1,9 @@
 """Database and API fixtures for tests/api and tests/db (imported by their conftest.py files).
 
 `database_url` is parametrised over SQLite (a temp file) and PostgreSQL (a fresh, uniquely named
-database on the server of TEST_DATABASE_URL, dropped afterwards). Without TEST_DATABASE_URL the
-PostgreSQL cases skip, unless HEDGEHOG_REQUIRE_POSTGRES is set: then they fail.
-Each backend is migrated once into a template; every test gets a copy of it (fast, isolated).
+database on the server of TEST_DATABASE_URL, created for the run and dropped afterwards; each test
+starts from emptied tables). Without TEST_DATABASE_URL the PostgreSQL cases skip, unless
+HEDGEHOG_REQUIRE_POSTGRES is set: then they fail. Each backend is migrated once into a template.
 """
 
 import contextlib
@@ -92,6 +92,25 @@ def copy_of_postgres_template(base: str, template: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Every table the tests write; `question` (the bank mirror) and `alembic_version` stay.
+TRUNCATED_TABLES = ("stage_override", "review", "stage_score", "submission", "audit_event", "coach_assignment",
+                    '"user"', "llm_cache")
+
+
+@pytest.fixture(scope="session")
+def postgres_run_database(postgres_template) -> Iterator[str]:
+    """One fresh database for this test run (copied from the migrated template, dropped at the end);
+    each test starts from emptied tables, which is much cheaper than a CREATE DATABASE per test."""
+    with copy_of_postgres_template(*postgres_template) as url:
+        yield url
+
+
+def empty_postgres_tables(url: str) -> None:
+    with admin_connection(url) as connection:
+        connection.execute("SET lock_timeout = '15s'")
+        connection.execute(f"TRUNCATE TABLE {', '.join(TRUNCATED_TABLES)} RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -99,8 +118,9 @@ def database_url(request, tmp_path) -> Iterator[str]:
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    with copy_of_postgres_template(*request.getfixturevalue("postgres_template")) as url:
-        yield url
+    url = request.getfixturevalue("postgres_run_database")
+    empty_postgres_tables(url)
+    yield url
 
 
 @pytest.fixture
@@ -203,5 +223,5 @@ def count_rows(session: Session, model) -> int:  # noqa: ANN001
 
 __all__ = [
     "Accounts", "TEST_PASSWORD", "accounts", "add_user", "app", "client", "count_rows", "crud", "database_url",
-    "engine", "postgres_database_url", "postgres_template", "session", "sqlite_template", "shared_password_hash", "settings_for",
+    "engine", "postgres_database_url", "postgres_run_database", "postgres_template", "session", "sqlite_template", "shared_password_hash", "settings_for",
 ]

@@ -8,6 +8,7 @@ from fixtures_service import (  # noqa: F401
     database_url,
     engine,
     postgres_database_url,
+    postgres_run_database,
     postgres_template,
     session,
     sqlite_template,
