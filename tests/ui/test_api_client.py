@@ -3,16 +3,14 @@ server on a random port answers with the statuses the Hedgehog API uses."""
 
 import json
 import socket
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 
-from api_client import ApiError, HedgehogClient, describe_detail  # noqa: E402
+from api_client import ApiError, HedgehogClient, describe_detail
 
 # path -> (status, headers, body) the fake upstream answers with
 RESPONSES = {

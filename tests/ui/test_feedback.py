@@ -1,11 +1,9 @@
 """The feedback helpers: evidence highlighting is safe HTML, the word guide and 'Not attempted'."""
 
 import re
-import sys
-from pathlib import Path
 
 
-from feedback import (  # noqa: E402
+from feedback import (
     answer_guide,
     escape_text,
     evidence_owners,

@@ -266,5 +266,6 @@ def test_rubrics_page_shows_both_frameworks(live_api, new_learner, signed_in):
     for tab in at.tabs:
         anchors = table_with(tab, "Label")
         assert list(anchors["Label"]) == ["Absent", "Named", "Partial", "Solid", "Excellent"]
+    assert sum(e.label == "Feedback at each score" for e in at.expander) == 9  # one per stage, both frameworks
     groups = table_with(at.tabs[0], "Element group")  # the first stage: Current Load
     assert list(groups["Element group"]) == ["Traffic", "Data", "Resources"]

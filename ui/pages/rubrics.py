@@ -31,6 +31,14 @@ for tab, framework in zip(tabs, frameworks):
         if rubric.get("key_principle"):
             st.info(rubric["key_principle"], icon=":material/lightbulb:")
 
+        anchors = sorted(rubric.get("anchors") or [], key=lambda a: a.get("score", 0))
+        if anchors:
+            st.markdown("#### Score anchors (the same for every stage)")
+            st.dataframe(
+                [{"Score": a.get("score"), "Label": a.get("label"), "Meaning": a.get("meaning")} for a in anchors],
+                hide_index=True, key=f"rubric_anchors_{framework}",
+            )
+
         stages = rubric.get("stages") or []
         st.markdown("#### Stages")
         for index, stage in enumerate(stages):
@@ -45,11 +53,12 @@ for tab, framework in zip(tabs, frameworks):
                              "Concepts": ", ".join(g.get("concepts") or [])} for g in groups]
                     st.dataframe(rows, hide_index=True,
                                  key=f"rubric_groups_{framework}_{stage.get('id')}")
+                critique = stage.get("critique") or {}
+                if critique:
+                    with st.expander("Feedback at each score"):
+                        for anchor in anchors:
+                            text = critique.get(str(anchor.get("label", "")).lower())
+                            if text:
+                                st.markdown(f"**{anchor.get('score')} · {escape_text(str(anchor.get('label')))}** — "
+                                            f"{escape_text(text)}", unsafe_allow_html=True)
 
-        anchors = sorted(rubric.get("anchors") or [], key=lambda a: a.get("score", 0))
-        if anchors:
-            st.markdown("#### Score anchors (every stage)")
-            st.dataframe(
-                [{"Score": a.get("score"), "Label": a.get("label"), "Meaning": a.get("meaning")} for a in anchors],
-                hide_index=True, key=f"rubric_anchors_{framework}",
-            )
