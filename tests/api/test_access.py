@@ -12,6 +12,7 @@ PUBLIC = {
 # method, path template, who owns the data ("lea" = learner lea's), roles refused with 403
 PROTECTED = [
     ("get", "/v1/me", None, set()),
+    ("patch", "/v1/me", None, {"cora", "ada"}),
     ("post", "/v1/submissions", None, {"cora", "ada"}),
     ("get", "/v1/submissions/{submission_id}", "lea", set()),
     ("post", "/v1/submissions/{submission_id}/reviews", "lea", {"lea", "leo"}),
@@ -32,6 +33,7 @@ BODIES = {
     "/v1/submissions/{submission_id}/reviews": {"comment": "ok"},
     "/v1/admin/users": {"username": "newbie", "password": "long-enough-1"},
     "/v1/admin/assignments": {"coach": "cora", "learner": "leo"},
+    "/v1/me": {"target_role": "data_engineer"},
 }
 
 
@@ -49,7 +51,7 @@ def fill(path: str, accounts, submission_id: int) -> str:  # noqa: ANN001
 def test_protected_endpoint(client, accounts, method, path, owner, refused):
     submission_id = submit(client, accounts.headers("lea")).json()["id"]
     url = fill(path, accounts, submission_id)
-    kwargs = {"json": BODIES[path]} if method == "post" and path in BODIES else {}
+    kwargs = {"json": BODIES[path]} if method in {"post", "patch"} and path in BODIES else {}
     for headers in ({}, {"Authorization": "Bearer invalid"}):
         reply = getattr(client, method)(url, headers=headers, **kwargs)
         assert reply.status_code == 401, (headers, reply.text)

@@ -119,3 +119,14 @@ def test_progress_access(client, accounts, who, status):
 
 def test_progress_needs_a_token(client, accounts):
     assert client.get(f"/v1/learners/{accounts.id('lea')}/progress").status_code == 401
+
+
+def test_learner_changes_target_role_and_readiness_follows(client, accounts):
+    headers = accounts.headers("lea")
+    reply = client.patch("/v1/me", json={"target_role": "data_engineer"}, headers=headers)
+    assert reply.status_code == 200 and reply.json()["target_role"] == "data_engineer"
+    readiness = progress(client, accounts).json()["readiness"]
+    assert readiness["target_role"] == "data_engineer"
+    assert [b["priority"] for b in readiness["buckets"]] == ["HIGHEST", "HIGH"]
+    bad = client.patch("/v1/me", json={"target_role": "astronaut"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["fields"] == ["target_role"]

@@ -72,6 +72,10 @@ class UserPublic(UTCModel):
     created_at: datetime
 
 
+class ProfileUpdate(SQLModel):
+    target_role: TargetRole
+
+
 class Me(SQLModel):
     id: int
     username: str
