@@ -52,8 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
-        # Refuse to start with a placeholder secret outside development (raises InsecureSecretError).
-        app.state.signing_key = resolve_signing_key(settings)
+        # Refuse to start with a placeholder secret outside development (raises InsecureSecretError);
+        # a development key made at construction is kept, so tokens minted before start stay valid.
+        if not (settings.is_development and app.state.signing_key):
+            app.state.signing_key = resolve_signing_key(settings)
         migrate_on_start(app)
         yield
         app.state.engine.dispose()
