@@ -57,26 +57,24 @@ st.dataframe(
     key="coach_roster_table",
 )
 
-st.markdown("**Average score per stage** (effective scores, 0–4)")
-grid_columns = st.columns(2)
-for column, framework in zip(grid_columns, ("scale", "capacity")):
-    with column:
-        frame = roster_grid(framework)
-        st.caption(framework.capitalize())
-        if frame.empty:
-            st.caption("No attempts yet.")
-            continue
-        order = frame.sort_values("position")["Stage"].drop_duplicates().tolist()
-        base = alt.Chart(frame).encode(
-            x=alt.X("Stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("Learner:N", title=None),
-        )
-        heat = base.mark_rect().encode(
-            color=alt.Color("Average:Q", scale=alt.Scale(domain=[0, 4], scheme="redyellowgreen"), title="Avg"),
-            tooltip=["Learner", "Stage", alt.Tooltip("Average:Q", format=".2f")],
-        )
-        labels = base.mark_text(color="#1f2933").encode(text=alt.Text("Average:Q", format=".1f"))
-        st.altair_chart((heat + labels).properties(height=alt.Step(36)), key=f"coach_grid_{framework}")
+st.markdown("**Average score per stage** (effective scores, 0–4: red is weak, green is solid)")
+for framework in ("scale", "capacity"):
+    frame = roster_grid(framework)
+    if frame.empty:
+        st.caption(f"{framework.capitalize()}: no attempts yet.")
+        continue
+    order = frame.sort_values("position")["Stage"].drop_duplicates().tolist()
+    base = alt.Chart(frame).encode(
+        x=alt.X("Stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False, orient="top")),
+        y=alt.Y("Learner:N", title=None),
+    )
+    heat = base.mark_rect(stroke="white").encode(
+        color=alt.Color("Average:Q", scale=alt.Scale(domain=[0, 4], scheme="redyellowgreen"), legend=None),
+        tooltip=["Learner", "Stage", alt.Tooltip("Average:Q", format=".2f")],
+    )
+    labels = base.mark_text(color="#1f2933").encode(text=alt.Text("Average:Q", format=".1f"))
+    st.caption(framework.capitalize())
+    st.altair_chart((heat + labels).properties(height=alt.Step(34)), key=f"coach_grid_{framework}")
 
 cohort_csv = api_call(api.cohort_export_csv)
 if cohort_csv is not None:
