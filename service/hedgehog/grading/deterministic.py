@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
 from hedgehog.grading.document import GradeDocument, StageGrade, overall_score
 from hedgehog.grading.lexicon import Lexicon, compile_any, load_lexicon
-from hedgehog.grading.matcher import CueMatcher, SpanIndex
+from hedgehog.grading.matcher import AnchorAutomaton, CueMatcher, SpanIndex
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.rubric import Rubric, Stage
 from hedgehog.grading.text import Sentence, split_sentences, words
@@ -214,7 +214,7 @@ def _analyse_sentences(
                     info.figure_groups.setdefault(sid, set()).add(gid)
 
     # Cues match within a sentence (a heading's ^ is the sentence's start).
-    span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences])
+    span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences], _automaton(compiled, lex))
     for cs in compiled.stages:
         sid = cs.stage.id
         if cs.markers is not None:
@@ -282,6 +282,22 @@ def _fold(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+_automata: dict[tuple[int, int], tuple[_CompiledRubric, _LexiconPatterns, AnchorAutomaton]] = {}
+
+
+def _automaton(compiled: _CompiledRubric, lex: _LexiconPatterns) -> AnchorAutomaton:
+    key = (id(compiled), id(lex))
+    cached = _automata.get(key)
+    if cached and cached[0] is compiled and cached[1] is lex:
+        return cached[2]
+    matchers = [lex.injection, lex.recitals, lex.observability, lex.tie_phrases]
+    for cs in compiled.stages:
+        matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
+    automaton = AnchorAutomaton(matchers)
+    _automata[key] = (compiled, lex, automaton)
+    return automaton
 
 
 def _stem(word: str) -> str:

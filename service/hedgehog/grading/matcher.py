@@ -9,7 +9,9 @@ substring test, which is far cheaper than running the regex.
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+
+import ahocorasick
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 try:  # Python 3.11+
@@ -133,51 +135,63 @@ def _at_boundary(text: str, pos: int) -> bool:
 
 
 @dataclass(frozen=True)
-class _Cue:
+class _Part:
     # A leading \b stops the regex engine from skipping ahead to a literal prefix, which costs
     # most of the time; alternatives that start with \b run without it and are checked after.
     bounded: re.Pattern[str] | None  # alternatives that began with \b, with it removed
     free: re.Pattern[str] | None  # the others, as written
-    anchors: frozenset[str] | None
-    line_start: bool  # uses ^, which means the start of a sentence
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if self.bounded is not None:
+            for m in self.bounded.finditer(text):
+                if _at_boundary(text, m.start()):
+                    yield m
+        if self.free is not None:
+            yield from self.free.finditer(text)
 
 
-class CueMatcher:
-    """Case-insensitive matching of a list of patterns, as one alternation would, but faster."""
-
-    def __init__(self, patterns: list[str]) -> None:
-        self.patterns = list(patterns)
-        self._cues = [self._compile(p) for p in patterns]
-
-    @staticmethod
-    def _compile(pattern: str) -> _Cue:
-        bounded, free = [], []
+def _part(patterns: list[str]) -> _Part | None:
+    if not patterns:
+        return None
+    bounded, free = [], []
+    for pattern in patterns:
         for alternative in split_alternatives(pattern):
             if alternative.startswith("\\b") and not alternative.startswith("\\b|"):
                 bounded.append(alternative[2:])
             else:
                 free.append(alternative)
-        flags = re.IGNORECASE if _has_upper_literal(pattern) else 0
+    flags = re.IGNORECASE if any(_has_upper_literal(p) for p in patterns) else 0
 
-        def build(parts: list[str]) -> re.Pattern[str] | None:
-            return re.compile("|".join(f"(?:{p})" for p in parts), flags) if parts else None
+    def build(parts: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{p})" for p in parts), flags) if parts else None
 
-        return _Cue(build(bounded), build(free), pattern_anchors(pattern), "^" in pattern.replace("[^", ""))
+    return _Part(build(bounded), build(free))
+
+
+class CueMatcher:
+    """Case-insensitive matching of a list of patterns, as one alternation would, but faster.
+
+    Each cue runs on its own, only on the sentences that hold one of its anchors; cues without
+    anchors run once over the whole text.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.patterns = list(patterns)
+        self._cues: list[tuple[_Part, frozenset[str] | None, bool]] = []
+        for pattern in patterns:
+            part = _part([pattern])
+            assert part is not None
+            self._cues.append((part, pattern_anchors(pattern), "^" in pattern.replace("[^", "")))
+        self.anchors: frozenset[str] = frozenset(a for _, found, _ in self._cues if found for a in found)
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
-        """Matches over `text`; pass `text.lower()` when the caller already has it."""
+        """Matches over the whole `text` (lower-cased); offsets are those of `text`."""
         lowered = text.lower() if lowered is None else lowered
         if len(lowered) != len(text):  # rare Unicode whose lower case changes length: keep offsets exact
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        for cue in self._cues:
-            if cue.anchors is not None and not any(a in lowered for a in cue.anchors):
-                continue
-            if cue.bounded is not None:
-                for m in cue.bounded.finditer(lowered):
-                    if _at_boundary(lowered, m.start()):
-                        yield m
-            if cue.free is not None:
-                yield from cue.free.finditer(lowered)
+        for part, anchors, _ in self._cues:
+            if anchors is None or any(a in lowered for a in anchors):
+                yield from part.matches(lowered)
 
     def search(self, text: str, lowered: str | None = None) -> bool:
         return next(self.finditer(text, lowered), None) is not None
@@ -185,55 +199,79 @@ class CueMatcher:
     def find_in_spans(self, index: "SpanIndex") -> Iterator[tuple[int, str]]:
         """(span index, matched text) for matches inside each span (a sentence): ^ is the
         span's start, and a span without any of a cue's anchors is never scanned."""
-        for cue in self._cues:
-            if cue.anchors is None:
-                if not cue.line_start:
-                    yield from index.scan_whole(cue)  # one pass beats a pass per sentence
-                    continue
-                candidates: Iterable[int] = range(len(index.pieces))
-            else:
-                candidates = sorted(set().union(*(index.spans_with(a) for a in cue.anchors)))
-            for i in candidates:
-                piece = index.pieces[i]
-                if cue.bounded is not None:
-                    for m in cue.bounded.finditer(piece):
-                        if _at_boundary(piece, m.start()):
+        for part, anchors, line_start in self._cues:
+            if anchors is None:
+                if line_start:
+                    for i, piece in enumerate(index.pieces):
+                        for m in part.matches(piece):
                             yield i, m.group(0)
-                if cue.free is not None:
-                    for m in cue.free.finditer(piece):
-                        yield i, m.group(0)
+                else:
+                    yield from index.scan_whole(part)  # one pass beats a pass per sentence
+                continue
+            spans = [index.spans_with(a) for a in anchors]
+            candidates = [s for s in spans if s]
+            if not candidates:
+                continue
+            for i in sorted(set().union(*candidates)) if len(candidates) > 1 else sorted(candidates[0]):
+                for m in part.matches(index.pieces[i]):
+                    yield i, m.group(0)
+
+
+class AnchorAutomaton:
+    """Every anchor of a set of matchers in one Aho-Corasick automaton: one pass over an answer
+    tells which sentences hold which anchors."""
+
+    def __init__(self, matchers: list[CueMatcher]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for anchor in sorted({a for m in matchers for a in m.anchors}):
+            self._automaton.add_word(anchor, anchor)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def occurrences(self, lowered: str) -> Iterator[tuple[int, str]]:
+        """(start offset, anchor) for every occurrence."""
+        if self._empty:
+            return
+        for end, anchor in self._automaton.iter(lowered):
+            yield end - len(anchor) + 1, anchor
 
 
 class SpanIndex:
-    """One answer's lower-cased sentences, with a memo of which sentences hold which anchor."""
+    """One answer's lower-cased sentences, with which sentences hold which anchor."""
 
-    def __init__(self, lowered: str, spans: list[tuple[int, int]]) -> None:
+    def __init__(self, lowered: str, spans: list[tuple[int, int]], automaton: AnchorAutomaton | None = None) -> None:
         self.lowered = lowered
         self.spans = spans
         self.pieces = [lowered[a:b] for a, b in spans]
         self._starts = [a for a, _ in spans]
-        self._memo: dict[str, frozenset[int]] = {}
+        self._complete = automaton is not None
+        memo: dict[str, set[int]] = {}
+        if automaton is not None:
+            for start, anchor in automaton.occurrences(lowered):
+                i = bisect.bisect_right(self._starts, start) - 1
+                if i >= 0 and start + len(anchor) <= spans[i][1]:
+                    memo.setdefault(anchor, set()).add(i)
+        self._memo: dict[str, frozenset[int] | set[int]] = dict(memo)
 
-    def scan_whole(self, cue: _Cue) -> Iterator[tuple[int, str]]:
-        for pattern, bounded in ((cue.bounded, True), (cue.free, False)):
-            if pattern is None:
-                continue
-            for m in pattern.finditer(self.lowered):
-                if bounded and not _at_boundary(self.lowered, m.start()):
-                    continue
-                i = bisect.bisect_right(self._starts, m.start()) - 1
-                if i >= 0 and m.end() <= self.spans[i][1]:
-                    yield i, m.group(0)
+    def scan_whole(self, part: _Part) -> Iterator[tuple[int, str]]:
+        for m in part.matches(self.lowered):
+            i = bisect.bisect_right(self._starts, m.start()) - 1
+            if i >= 0 and m.end() <= self.spans[i][1]:
+                yield i, m.group(0)
 
-    def spans_with(self, anchor: str) -> frozenset[int]:
+    def spans_with(self, anchor: str) -> frozenset[int] | set[int]:
         found = self._memo.get(anchor)
-        if found is None:
-            hits: set[int] = set()
-            pos = self.lowered.find(anchor)
-            while pos != -1:
-                i = bisect.bisect_right(self._starts, pos) - 1
-                if i >= 0 and pos + len(anchor) <= self.spans[i][1]:
-                    hits.add(i)
-                pos = self.lowered.find(anchor, pos + 1)
-            found = self._memo[anchor] = frozenset(hits)
-        return found
+        if found is not None:
+            return found
+        if self._complete:
+            return frozenset()  # the automaton saw every anchor: this one does not occur
+        hits: set[int] = set()
+        pos = self.lowered.find(anchor)
+        while pos != -1:
+            i = bisect.bisect_right(self._starts, pos) - 1
+            if i >= 0 and pos + len(anchor) <= self.spans[i][1]:
+                hits.add(i)
+            pos = self.lowered.find(anchor, pos + 1)
+        self._memo[anchor] = hits
+        return hits

@@ -91,15 +91,18 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 def find_quantities(text: str) -> list[Quantity]:
     vocab = _vocabulary()
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    claimed = bytearray(len(text) + 1)  # characters already part of a quantity
 
     def overlaps(a: int, b: int) -> bool:
-        return any(a < e and s < b for s, e in taken)
+        return claimed.find(1, a, b) != -1
+
+    def take(a: int, b: int) -> None:
+        claimed[a:b] = b"\x01" * (b - a)
 
     for m in _PREFIX_MULTIPLIER.finditer(text):
         number = float(m.group(1).replace(",", ""))
         found.append(Quantity(m.start(), m.end(), m.group(0), number, number, "multiplier"))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
 
     for m in _NUMBER.finditer(text):
         if overlaps(m.start(), m.end()):
@@ -123,7 +126,7 @@ def find_quantities(text: str) -> list[Quantity]:
             if q is None:
                 continue
         found.append(q)
-        taken.append((q.start, q.end))
+        take(q.start, q.end)
 
     for m in vocab.word_number.finditer(text):
         if overlaps(m.start(), m.end()):
@@ -135,7 +138,7 @@ def find_quantities(text: str) -> list[Quantity]:
             q = replace(q, vague=True)
         if q is not None:
             found.append(q)
-            taken.append((q.start, q.end))
+            take(q.start, q.end)
     found.sort(key=lambda q: q.start)
     return found
 
