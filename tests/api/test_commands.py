@@ -99,3 +99,18 @@ def test_live_server_with_demo_accounts(live_api):
     assert entry["learner_id"] == me["id"] and entry["attempts"] >= 1
     assert "Traceback" not in live_api.log_path.read_text()
     assert live_api.learner.password not in httpx.get(f"{live_api.url}/openapi.json").text
+
+
+def test_live_server_takes_concurrent_writes_on_sqlite(live_api):
+    """WAL and busy_timeout: parallel submissions queue for the write lock instead of failing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {"Authorization": f"Bearer {live_api.token(live_api.learner)}"}
+
+    def post(i: int) -> int:
+        body = {"question_id": "Q745", "answer": f"Attempt {i}: 1B users x 2,000 photos x 3 MB = 6 PB."}
+        return httpx.post(f"{live_api.url}/v1/submissions", headers=headers, json=body, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, range(16)))
+    assert statuses == [201] * 16
