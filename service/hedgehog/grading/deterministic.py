@@ -41,6 +41,7 @@ _DERIVATION = re.compile(
 class _CompiledStage:
     stage: Stage
     order: int
+    heading: re.Pattern[str] | None
     markers: CueMatcher | None
     groups: list[tuple[str, CueMatcher]]
     group_weights: dict[str, float]
@@ -61,6 +62,7 @@ class _SentenceInfo:
     markers: dict[str, int] = field(default_factory=dict)
     groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     figure_groups: dict[str, set[str]] = field(default_factory=dict)  # groups shown by a figure's unit alone
+    heading: str | None = None  # "Growth: ..." labels the sentence as that stage
     is_list: bool = False
     recital: bool = False
     observability: bool = False
@@ -97,6 +99,13 @@ def _compile(rubric: Rubric) -> _CompiledRubric:
         _CompiledStage(
             stage=s,
             order=i,
+            heading=re.compile(
+                r"^\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
+                + "|".join(re.escape(h.lower()) for h in sorted(s.headings, key=len, reverse=True))
+                + r")\s*[:\-–—]"
+            )
+            if s.headings
+            else None,
             markers=CueMatcher(s.markers) if s.markers else None,
             groups=[(g.id, CueMatcher(g.cues)) for g in s.groups],
             group_weights={g.id: g.weight for g in s.groups},
@@ -224,6 +233,12 @@ def _analyse_sentences(
             for index, hit in matcher.find_in_spans(span_index):
                 infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
 
+    for cs in compiled.stages:
+        if cs.heading is None:
+            continue
+        for i, piece in enumerate(span_index.pieces):
+            if cs.heading.match(piece):
+                infos[i].heading = cs.stage.id
     ties = {i for i, _ in lex.tie_phrases.find_in_spans(span_index)}
     recitals = {i for i, _ in lex.recitals.find_in_spans(span_index)}
     monitoring = {i for i, _ in lex.observability.find_in_spans(span_index)}
@@ -353,12 +368,15 @@ _BACKWARD = -2.0
 _SKIP_AHEAD = -0.3
 _SECONDARY_THRESHOLD = 3.0
 _OPENING_MARKER = 1.1
+_HEADING = 8.0
 
 
 def _emission(info: _SentenceInfo, cs: _CompiledStage) -> float:
     if info.injected:
         return 0.0
     sid = cs.stage.id
+    if info.heading is not None:
+        return _HEADING if info.heading == sid else 0.0  # the answer says which stage this is
     groups = info.groups.get(sid)
     markers = min(info.markers.get(sid, 0), 2)
     if not groups:

@@ -85,6 +85,10 @@ class Stage(StrictModel):
     cue_weight: float = Field(1.0, gt=0, description="How strongly a group cue ties a sentence to this stage.")
     covers: str = Field(description="What a full answer covers (CONTRACT.md section 1).")
     markers: list[str] = Field(default_factory=list, description="Patterns that announce this stage.")
+    headings: list[str] = Field(
+        default_factory=list,
+        description='Words that, followed by a colon at the start of a sentence ("Growth: ..."), label it as this stage.',
+    )
     groups: list[ElementGroup] = Field(min_length=1)
     required_for_solid: list[str] = Field(
         default_factory=list, description="Element groups without which the stage stays Partial (2)."
