@@ -43,7 +43,10 @@ def render_report(doc: GradeDocument) -> str:
     if doc.flags:
         lines.append(f"Flags: {', '.join(doc.flags)}")
         lines.extend(f"  - {note}" for note in doc.notes)
-    if doc.usage:
+    cache = doc.details.get("cache") if isinstance(doc.details.get("cache"), dict) else {}
+    if cache.get("hit"):
+        lines.append("Served from the result cache: no request made, no tokens spent.")
+    elif doc.usage:
         u = doc.usage
         lines.append(
             f"Tokens: {u.prompt_tokens} prompt ({u.cached_tokens} cached), {u.completion_tokens} completion; "
