@@ -1,7 +1,7 @@
 """SQLModel tables and their API shapes (families XBase / XCreate / X(table=True) / XPublic).
 
-Timestamps are written as aware UTC; SQLite hands them back naive, so the public models
-normalise every datetime to aware UTC. The automatic grade is never modified after it is stored: a
+Timestamps are aware UTC on both backends (SQLModel's UTCDateTime column type restores the
+zone SQLite does not store). The automatic grade is never modified after it is stored: a
 coach's override lives beside it (`StageScore.coach_score`) and in `StageOverride` (history).
 """
 
@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
-from pydantic import field_serializer
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -34,14 +33,6 @@ class TargetRole(str, Enum):
     data_engineer = "data_engineer"
 
 
-class UTCModel(SQLModel):
-    """Public models serialise every datetime as aware UTC."""
-
-    @field_serializer("*", when_used="json-unless-none", check_fields=False)
-    def _utc(self, value: Any) -> Any:
-        return as_utc(value).isoformat() if isinstance(value, datetime) else value
-
-
 # --- users ---------------------------------------------------------------------------------
 
 
@@ -64,7 +55,7 @@ class User(UserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class UserPublic(UTCModel):
+class UserPublic(SQLModel):
     id: int
     username: str
     role: UserRole
@@ -103,7 +94,7 @@ class CoachAssignmentCreate(SQLModel):
     learner: str = Field(description="The learner's username.")
 
 
-class CoachAssignmentPublic(CoachAssignmentBase, UTCModel):
+class CoachAssignmentPublic(CoachAssignmentBase):
     id: int
     created_at: datetime
 
@@ -203,7 +194,7 @@ class StageOverride(StageOverrideBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class StageOverridePublic(StageOverrideBase, UTCModel):
+class StageOverridePublic(StageOverrideBase):
     automatic_score: int
 
 
@@ -222,7 +213,7 @@ class Review(ReviewBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ReviewPublic(ReviewBase, UTCModel):
+class ReviewPublic(ReviewBase):
     id: int
     submission_id: int
     coach_id: int
@@ -247,7 +238,7 @@ class AuditEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
-class AuditEventPublic(UTCModel):
+class AuditEventPublic(SQLModel):
     id: int
     actor_id: int | None
     actor: str

@@ -1,10 +1,8 @@
 """Engine and session: SQLite (WAL, busy timeout) by default, PostgreSQL through psycopg."""
 
-from collections.abc import Iterator
-
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 PG_CONNECT_TIMEOUT_S = 3
@@ -42,8 +40,3 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         pool_recycle=1800,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
     )
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
