@@ -43,14 +43,13 @@ def render_report(doc: GradeDocument) -> str:
     if doc.flags:
         lines.append(f"Flags: {', '.join(doc.flags)}")
         lines.extend(f"  - {note}" for note in doc.notes)
-    cache = doc.details.get("cache") if isinstance(doc.details.get("cache"), dict) else {}
-    if cache.get("hit"):
-        lines.append("Served from the result cache: no request made, no tokens spent.")
-    elif doc.usage:
+    if doc.usage:
         u = doc.usage
+        cache = doc.details.get("cache") if isinstance(doc.details.get("cache"), dict) else {}
+        served = " (served from the result cache: no request made)" if cache.get("hit") else ""
         lines.append(
             f"Tokens: {u.prompt_tokens} prompt ({u.cached_tokens} cached), {u.completion_tokens} completion; "
-            f"estimated cost ${u.estimated_cost_usd:.4f}"
+            f"estimated cost ${u.estimated_cost_usd:.4f}{served}"
         )
     lines.append(doc.summary)
     return "\n".join(lines)
