@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from api_helpers import crafted_grade, submit
@@ -20,7 +21,8 @@ def test_roster_lists_assigned_learners_with_stats(client, accounts, session):
     (entry,) = reply.json()["learners"]
     assert entry["username"] == "lea" and entry["attempts"] == 2 and entry["awaiting_review"] == 1
     assert entry["average_per_stage"] == {"scale": {"current_load": 2.0, "projection": 2.0, "bottlenecks": 2.0, "mitigation": 2.0}}
-    assert entry["last_activity"] is not None and entry["target_role"] == "product_manager"
+    assert entry["target_role"] == "product_manager"
+    assert datetime.fromisoformat(entry["last_activity"]) == crud.all_submissions(session, [lea.id])[-1].created_at
 
 
 def test_roster_of_admin_has_every_learner_and_others_are_refused(client, accounts):

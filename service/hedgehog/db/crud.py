@@ -354,6 +354,35 @@ def awaiting_review_counts(session: Session, learner_ids: Sequence[int]) -> dict
     return {learner_id: count for learner_id, count in rows}
 
 
+def activity_by_learner(session: Session, learner_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
+    """learner id -> (attempts, last activity), aggregated in the database."""
+    if not learner_ids:
+        return {}
+    rows = session.exec(
+        select(Submission.learner_id, func.count(), func.max(Submission.created_at))
+        .where(col(Submission.learner_id).in_(list(learner_ids)))
+        .group_by(Submission.learner_id)
+    ).all()
+    return {learner_id: (count, last) for learner_id, count, last in rows}
+
+
+def stage_averages(session: Session, learner_ids: Sequence[int]) -> dict[int, dict[str, dict[str, float]]]:
+    """learner id -> framework -> stage id -> mean effective score (coach's where present)."""
+    if not learner_ids:
+        return {}
+    effective = func.coalesce(StageScore.coach_score, StageScore.score)
+    rows = session.exec(
+        select(Submission.learner_id, Submission.framework, StageScore.stage_id, func.avg(effective))
+        .join(StageScore, col(StageScore.submission_id) == Submission.id)
+        .where(col(Submission.learner_id).in_(list(learner_ids)))
+        .group_by(Submission.learner_id, Submission.framework, StageScore.stage_id)
+    ).all()
+    result: dict[int, dict[str, dict[str, float]]] = {}
+    for learner_id, framework, stage_id, average in rows:
+        result.setdefault(learner_id, {}).setdefault(framework, {})[stage_id] = round(float(average), 2)
+    return result
+
+
 # --- reviews ---------------------------------------------------------------------------------
 
 

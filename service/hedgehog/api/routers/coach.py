@@ -1,7 +1,5 @@
 """The coach's cohort: roster and export (a coach sees assigned learners; an admin sees all)."""
 
-from collections import defaultdict
-
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
@@ -22,25 +20,14 @@ RESPONSES = {
 def roster(session: SessionDep, coach: CoachUser) -> Roster:
     learners = crud.learners_of(session, coach)
     ids = [u.id for u in learners]
-    submissions = crud.all_submissions(session, ids)
-    stages = crud.stage_scores_for(session, [s.id for s in submissions])
+    activity = crud.activity_by_learner(session, ids)
+    averages = crud.stage_averages(session, ids)
     awaiting = crud.awaiting_review_counts(session, ids)
-    attempts: dict[int, int] = defaultdict(int)
-    last: dict[int, object] = {}
-    sums: dict[int, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for s in submissions:
-        attempts[s.learner_id] += 1
-        last[s.learner_id] = s.created_at  # chronological order: the last one wins
-        for st in stages[s.id]:
-            sums[s.learner_id][s.framework][st.stage_id].append(st.effective_score)
     return Roster(learners=[
         RosterEntry(
             learner_id=u.id, username=u.username, target_role=u.target_role.value if u.target_role else None,
-            attempts=attempts[u.id], last_activity=last.get(u.id), awaiting_review=awaiting.get(u.id, 0),
-            average_per_stage={
-                fw: {sid: round(sum(v) / len(v), 2) for sid, v in per_stage.items()}
-                for fw, per_stage in sums[u.id].items()
-            },
+            attempts=activity.get(u.id, (0, None))[0], last_activity=activity.get(u.id, (0, None))[1],
+            awaiting_review=awaiting.get(u.id, 0), average_per_stage=averages.get(u.id, {}),
         )
         for u in learners
     ])
