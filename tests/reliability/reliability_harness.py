@@ -178,3 +178,74 @@ class HedgehogServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# --- data helpers ------------------------------------------------------------------------------
+
+
+
+def prepare(url: str):
+    """An engine on `url` with the schema migrated and the question bank mirrored."""
+    from hedgehog.db.migrate import prepare_database
+    from hedgehog.db.session import make_engine
+
+    engine = make_engine(url)
+    prepare_database(engine)
+    return engine
+
+
+def seed_learners(engine, count: int, signing_key: str, prefix: str = "learner") -> list[tuple[int, str]]:
+    """`count` learner accounts inserted directly (one shared argon2 hash keeps this fast) and a
+    signed access token for each, as the API would issue at login. Returns [(user_id, token)]."""
+    from sqlmodel import Session
+
+    from hedgehog.api.security import create_access_token, hash_password
+    from hedgehog.db.models import User, UserRole
+
+    shared_hash = hash_password("learner-password-123")
+    tag = uuid.uuid4().hex[:6]
+    with Session(engine) as session:
+        users = [
+            User(username=f"{prefix}-{tag}-{i}", role=UserRole.learner, password_hash=shared_hash) for i in range(count)
+        ]
+        session.add_all(users)
+        session.commit()
+        ids = [u.id for u in users]
+    return [(user_id, create_access_token(user_id, "learner", signing_key, 60)) for user_id in ids]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def stored_submissions(engine) -> dict[str, dict]:
+    """Every stored submission keyed by its answer, with its stage rows: what a client's 201 promised."""
+    from sqlmodel import Session, select
+
+    from hedgehog.db.models import StageScore, Submission
+
+    with Session(engine) as session:
+        submissions = session.exec(select(Submission)).all()
+        stages = session.exec(select(StageScore)).all()
+    by_submission: dict[int, list] = {}
+    for stage in stages:
+        by_submission.setdefault(stage.submission_id, []).append(stage)
+    out: dict[str, dict] = {}
+    for s in submissions:
+        rows = sorted(by_submission.get(s.id, []), key=lambda r: r.position)
+        entry = {"id": s.id, "learner_id": s.learner_id, "framework": s.framework, "overall": s.overall,
+                 "flags": list(s.flags), "stages": [(r.stage_id, r.score) for r in rows], "copies": 1}
+        if s.answer in out:
+            out[s.answer]["copies"] += 1
+        else:
+            out[s.answer] = entry
+    return out
+
+
+def assert_complete(record: dict) -> None:
+    """A stored submission has every stage of its framework, in contract order, with a valid score."""
+    from hedgehog.grading.rubric import CONTRACT_STAGES
+
+    expected = CONTRACT_STAGES[record["framework"]]
+    assert [stage_id for stage_id, _ in record["stages"]] == expected, f"half-written submission {record}"
+    assert all(0 <= score <= 4 for _, score in record["stages"])

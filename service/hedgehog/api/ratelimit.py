@@ -26,6 +26,8 @@ from hedgehog.config import Settings
 logger = logging.getLogger(__name__)
 
 # (method, path) pairs that cost a grade; everything else is not limited here.
+REDIS_POOL_SIZE = 32
+REDIS_TIMEOUT_SECONDS = 2.0
 GRADING_ENDPOINTS: frozenset[tuple[str, str]] = frozenset({("POST", "/v1/grade"), ("POST", "/v1/submissions")})
 
 
@@ -87,7 +89,16 @@ class RedisBackend:
     def __init__(self, redis_url: str, key_prefix: str) -> None:
         import redis.asyncio as redis_asyncio  # only servers with REDIS_URL pay for the import
 
-        self._redis = redis_asyncio.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # A bounded pool: under a burst, requests wait briefly for one of a few warm connections
+        # instead of each opening its own (hundreds of simultaneous connects time out and fail open).
+        pool = redis_asyncio.BlockingConnectionPool.from_url(
+            redis_url,
+            max_connections=REDIS_POOL_SIZE,
+            timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        self._redis = redis_asyncio.Redis(connection_pool=pool)
         self._script = self._redis.register_script(_HIT_SCRIPT)
         self.key_prefix = key_prefix
 
