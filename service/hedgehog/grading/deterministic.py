@@ -99,10 +99,11 @@ def _compile(rubric: Rubric) -> _CompiledRubric:
         _CompiledStage(
             stage=s,
             order=i,
+            # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
             heading=re.compile(
-                r"^\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
+                r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
                 + "|".join(re.escape(h.lower()) for h in sorted(s.headings, key=len, reverse=True))
-                + r")\s*[:\-–—]"
+                + r")\W*?(?:[:\-–—]|$)"
             )
             if s.headings
             else None,
