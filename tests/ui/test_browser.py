@@ -4,13 +4,14 @@ Q742 and sees every stage card; the demo coach signs in and overrides a stage wi
 A screenshot of the feedback page is saved under the test's tmp_path."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import GOOD_ANSWER_Q742, account_of
+from ui_testkit import GOOD_ANSWER_Q742, account_of
 from fixtures_live import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -72,11 +73,15 @@ def sign_in(page, ui_url: str, username: str, password: str, landing: str) -> No
     expect(page.get_by_role("heading", name=landing)).to_be_visible(timeout=TIMEOUT_MS)
 
 
-def choose(page, widget_key_part: str, option: str) -> None:
-    """Pick an option of a Streamlit selectbox by typing it (the list filters as you type)."""
-    page.locator(f"[class*='st-key-{widget_key_part}']").first.click()
-    page.keyboard.type(option)
-    page.keyboard.press("Enter")
+def choose(page, widget_key: str, option: str) -> None:
+    """Pick the option of a Streamlit selectbox that contains `option` (typing filters the list)."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f".st-key-{widget_key}").get_by_role("combobox")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+    expect(box).to_have_value(re.compile(re.escape(option)))
 
 
 def test_learner_answers_and_coach_overrides_in_a_real_browser(live_api, ui_url, page, tmp_path):
@@ -122,7 +127,7 @@ def test_learner_answers_and_coach_overrides_in_a_real_browser(live_api, ui_url,
     page.set_viewport_size({"width": 1400, "height": 1000})
     sign_in(page, ui_url, live_api.coach.username, live_api.coach.password, "Coach")
     choose(page, "coach_learner", live_api.learner.username)
-    choose(page, f"coach_submission_{learner.id}", f"#{submission['id']} ")
+    choose(page, f"coach_submission_{learner.id}", f"#{submission['id']} ·")
     choose(page, f"coach_score_{submission['id']}_current_load", str(new_score))
     page.locator(f".st-key-coach_reason_{submission['id']}_current_load input").fill("Baseline worked through")
     page.locator(f".st-key-coach_comment_{submission['id']} textarea").fill("Clear baseline; rank the bottlenecks.")

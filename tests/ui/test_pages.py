@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from conftest import GOOD_ANSWER_Q742, SHORT_ANSWER_Q742, account_of, app_for, submit, texts
+from ui_testkit import GOOD_ANSWER_Q742, SHORT_ANSWER_Q742, account_of, app_for, submit, texts
 
 CAPACITY_STAGES = ["Current Load", "Growth Projection", "Non-linear Factors", "Capacity Needs", "Bottlenecks"]
 
