@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
-# Grading with an LLM can take a while; everything else should be quick.
+# Grading with an LLM can take a while (the service retries, then falls back); everything else is quick.
 READ_TIMEOUT_SECONDS = 10.0
-GRADE_TIMEOUT_SECONDS = 120.0
+GRADE_TIMEOUT_SECONDS = 240.0
 
 
 class ApiError(Exception):

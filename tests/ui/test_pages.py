@@ -56,6 +56,17 @@ def test_unreachable_api_is_a_message():
     assert "Cannot reach the Hedgehog API" in at.error[0].value
 
 
+@pytest.mark.parametrize("page", ["pages/practice.py", "pages/history.py", "pages/rubrics.py"])
+def test_api_down_while_signed_in_is_a_message(new_learner, page):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    at = app_for(closed, new_learner).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.error and all("Cannot reach the Hedgehog API" in e.value for e in at.error)
+
+
 def test_expired_token_signs_out_with_a_message(live_api, new_learner):
     at = app_for(live_api.url, new_learner)
     at.run()
