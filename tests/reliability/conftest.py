@@ -8,9 +8,7 @@ import uuid
 import pytest
 import redis
 
-from reliability_harness import HedgehogServer, fresh_postgres_database
-
-REDIS_URL = "redis://127.0.0.1:6379/11"  # db 11: this suite's; only its own key prefixes are deleted
+from reliability_harness import REDIS_URL, HedgehogServer, fresh_postgres_database
 
 
 def postgres_base_url() -> str:

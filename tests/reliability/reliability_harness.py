@@ -20,6 +20,8 @@ import httpx
 from sqlalchemy.engine import make_url
 
 DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Redis db 11 is this suite's; tests use a unique key prefix and delete only keys under it.
+REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 def free_port() -> int:

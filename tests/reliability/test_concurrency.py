@@ -7,8 +7,7 @@ from collections import Counter
 
 import httpx
 
-from reliability_harness import assert_complete, bearer, prepare, seed_learners, stored_submissions
-from conftest import REDIS_URL
+from reliability_harness import REDIS_URL, assert_complete, bearer, prepare, seed_learners, stored_submissions
 
 LEARNERS = 50
 PER_LEARNER = 10

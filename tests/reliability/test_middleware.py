@@ -13,9 +13,9 @@ from fastapi import FastAPI, Request
 from hedgehog.api.limits import BodySizeLimitMiddleware
 from hedgehog.api.security import create_access_token
 from hedgehog.api.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, client_identity
+from reliability_harness import REDIS_URL
 
 SECRET = "unit-test-secret-key-with-enough-bytes-for-hs256"
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 def make_app(**limits) -> tuple[FastAPI, list]:

@@ -12,8 +12,8 @@ from hedgehog.llm.grader import LLMGrader
 from hedgehog.llm.redis_cache import RedisCache
 from llm.fake_openai import FakeOpenAI, grade_reply
 from llm.scenario import ANSWER, good_stages, make_settings
+from reliability_harness import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @pytest.fixture
