@@ -155,11 +155,21 @@ def test_refused_answers_are_messages(live_api, new_learner):
     at.button(key="practice_submit").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Write an answer first."]
-    at.text_area(key="practice_answer").input("x " * 10_001).run()  # over the 20,000-character limit
+    # the answer box itself holds at most the contract's 20,000 characters
+    at.text_area(key="practice_answer").input("x" * 20_001).run()
+    assert at.text_area(key="practice_answer").value == ""
+    # an over-long own question is refused by the API: a message naming the field, nothing stored
+    at.radio(key="practice_source").set_value("My own question").run()
+    at.text_area(key="practice_question_text").input("Why? " * 4_001).run()
+    at.text_area(key="practice_answer").input(SHORT_ANSWER_Q742).run()
     at.button(key="practice_submit").click().run()
     assert not at.exception
-    assert len(at.error) == 1 and "refused" in at.error[0].value and "20,000" in at.error[0].value
+    assert at.error and all("refused" in e.value for e in at.error)
+    assert any("question_text" in e.value and "20000" in e.value for e in at.error)
     assert at.session_state["practice_result"] is None
+    history = httpx.get(f"{live_api.url}/v1/learners/{new_learner.id}/submissions",
+                        headers={"Authorization": f"Bearer {new_learner.token}"}).json()
+    assert history["items"] == []
 
 
 # -- history & progress ----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from data import cached_questions, cached_rubric
 from feedback import answer_guide, escape_text, render_grade, spoken_time, word_count
 from session import api_call, client, require_user
 
+MAX_ANSWER_CHARS = 20_000  # CONTRACT.md section 2: longer answers are refused
+
 user = require_user("learner")
 
 st.title("Practice")
@@ -129,6 +131,7 @@ answer = st.text_area(
     "Your answer",
     key="practice_answer",
     height=280,
+    max_chars=MAX_ANSWER_CHARS,  # also gives a live character counter while typing
     placeholder="Walk through each stage: today's load, the projection, what fails first, and the mitigation…",
 )
 words = word_count(answer)
