@@ -15,7 +15,7 @@ from session import api_call, client, require_user
 user = require_user("coach", "admin")
 api = client()
 api_url = st.session_state.api_url
-KEEP = "Keep automatic"
+KEEP = "Keep"  # keep the automatic score
 
 st.title("Coach")
 
@@ -123,7 +123,7 @@ with review_tab:
                 comment = st.text_area("Comment for the learner", key=f"coach_comment_{submission_id}")
                 overrides_input = []
                 for stage in grade.get("stages") or []:
-                    name_col, score_col, reason_col = st.columns([2, 1, 3])
+                    name_col, score_col, reason_col = st.columns([2, 1.3, 3])
                     name_col.markdown(f"**{escape_text(stage.get('name', ''))}**  \nautomatic: "
                                       f"{stage.get('score')}/{stage.get('max_score', 4)}", unsafe_allow_html=True)
                     choice = score_col.selectbox("Coach score", [KEEP, 0, 1, 2, 3, 4],
