@@ -146,6 +146,10 @@ class HedgehogClient:
     def me(self) -> dict[str, Any]:
         return self._json("GET", "/v1/me")
 
+    def set_target_role(self, target_role: str) -> dict[str, Any]:
+        """PATCH /v1/me: a learner's target role (product_manager or data_engineer) orders readiness."""
+        return self._json("PATCH", "/v1/me", json={"target_role": target_role})
+
     def health(self) -> dict[str, Any]:
         return self._json("GET", "/healthz")
 

@@ -116,6 +116,20 @@ def framework_rank(name: str) -> int:
 # -- sections -------------------------------------------------------------------------------------
 
 
+def change_target_role(api: HedgehogClient, key: str) -> None:
+    """on_change of the target-role choice: store it through the API (readiness re-orders on rerun)."""
+    api_call(lambda: api.set_target_role(st.session_state[key]))
+
+
+def render_target_role(api: HedgehogClient, readiness: dict[str, Any], key_prefix: str) -> None:
+    roles: dict[str, str] = ui_text()["target_roles"]
+    key = f"{key_prefix}_target_role"
+    if key not in st.session_state and readiness.get("target_role") in roles:
+        st.session_state[key] = readiness["target_role"]
+    st.selectbox("Your target role (orders the buckets by the study plan's priority for it)", list(roles),
+                 format_func=roles.get, key=key, on_change=change_target_role, args=(api, key))
+
+
 def render_readiness(readiness: dict[str, Any]) -> None:
     st.subheader("Readiness")
     st.caption(
@@ -282,13 +296,15 @@ def render_attempt_detail(api: HedgehogClient, items: list[dict[str, Any]], key_
 
 
 def render_learner_overview(api: HedgehogClient, api_url: str, learner_id: Any, key_prefix: str,
-                            *, show_detail: bool = True) -> list[dict[str, Any]] | None:
-    """Readiness, attempts, per-stage progress, comparison and (optionally) one attempt's feedback.
-    Returns the learner's submission summaries (None when they could not be loaded)."""
+                            *, own: bool = True) -> list[dict[str, Any]] | None:
+    """Readiness, attempts, per-stage progress and comparison; for the learner themself (`own`) also
+    their target role and one attempt's feedback. Returns the submission summaries (None on failure)."""
     progress = api_call(lambda: api.progress(learner_id))
     items = api_call(lambda: api.all_submissions(learner_id))
     if progress is None or items is None:
         return None
+    if own:
+        render_target_role(api, progress.get("readiness") or {}, key_prefix)
     render_readiness(progress.get("readiness") or {})
     if not items:
         st.info("No attempts yet. Answer a question on the Practice page to start your history.",
@@ -305,6 +321,6 @@ def render_learner_overview(api: HedgehogClient, api_url: str, learner_id: Any, 
             render_framework_progress(api_url, items, framework_progress, progress.get("readiness") or {}, key_prefix)
 
     render_comparison(api, learner_id, items, key_prefix)
-    if show_detail:
+    if own:
         render_attempt_detail(api, items, key_prefix)
     return items

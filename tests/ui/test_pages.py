@@ -209,6 +209,20 @@ def test_history_shows_trends_comparison_and_readiness(live_api, new_learner):
     assert len([p for p in at.get("progress") if p.proto.text.startswith("Automatic score")]) == 5
 
 
+def test_learner_picks_a_target_role(live_api, new_learner):
+    at = app_for(live_api.url, new_learner).run()
+    at.switch_page("pages/history.py").run()
+    assert at.selectbox(key="history_target_role").value == "product_manager"
+    assert "Priority **MEDIUM**" in texts(at)  # capacity, for a product manager
+    at.selectbox(key="history_target_role").select("data_engineer").run()
+    assert not at.exception
+    assert "Ordered for a Data Engineer" in texts(at)
+    assert "Priority **HIGH**" in texts(at)  # the study plan marks capacity HIGH for data engineers
+    me = httpx.get(f"{live_api.url}/v1/learners/{new_learner.id}/progress",
+                   headers={"Authorization": f"Bearer {new_learner.token}"}).json()
+    assert me["readiness"]["target_role"] == "data_engineer"
+
+
 def test_history_without_attempts(live_api, new_learner):
     at = app_for(live_api.url, new_learner).run()
     at.switch_page("pages/history.py").run()

@@ -157,4 +157,4 @@ with review_tab:
                            key=f"coach_learner_csv_{learner_id}", icon=":material/download:")
 
 with progress_tab:
-    render_learner_overview(api, api_url, learner_id, key_prefix=f"coach_progress_{learner_id}", show_detail=False)
+    render_learner_overview(api, api_url, learner_id, key_prefix=f"coach_progress_{learner_id}", own=False)
