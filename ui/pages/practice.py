@@ -160,4 +160,6 @@ if result:
     st.divider()
     st.subheader("Feedback")
     grade = result["submission"].get("grade") or {}
+    asked = f"{grade['question_id']} — " if grade.get("question_id") else ""
+    st.caption(f"Attempt {result['submission'].get('attempt_number', 1)} at: {asked}{grade.get('question_text', '')}")
     render_grade(grade, result["answer"])
