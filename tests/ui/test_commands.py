@@ -34,7 +34,9 @@ def test_hedgehog_ui_serves_the_app(live_api, tmp_path):
 
 def test_hedgehog_demo_starts_api_and_ui_and_prints_credentials(tmp_path):
     ui_port, api_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != "DATABASE_URL"}
+    # a shell configured for PostgreSQL and an LLM must not leak into the self-contained demo
+    env = {**os.environ, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
+           "OPENAI_API_KEY": "sk-not-used", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "hedgehog.cli", "demo", "--port", str(ui_port), "--api-port", str(api_port)],
         cwd=tmp_path, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -58,6 +60,8 @@ def test_hedgehog_demo_starts_api_and_ui_and_prints_credentials(tmp_path):
                            data={"username": "demo-learner", "password": passwords["demo-learner"]})
         assert token.status_code == 200
         assert (tmp_path / "hedgehog.db").exists()  # the demo's SQLite file, in the working folder
+        graded = httpx.post(f"http://127.0.0.1:{api_port}/v1/grade", json={"question_id": "Q742", "answer": "x y z"})
+        assert graded.json()["grader"] == "deterministic"
     finally:
         stop(process)
     for port in (ui_port, api_port):  # both servers are gone

@@ -19,6 +19,7 @@ from hedgehog.commands import fail
 DEFAULT_UI_PORT = 8501
 DEFAULT_API_PORT = 8000
 STARTUP_SECONDS = 90.0
+DEMO_DATABASE_URL = "sqlite:///./hedgehog.db"
 
 
 def ui_app_path() -> Path:
@@ -108,9 +109,12 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option("--port", help="Port for the web UI.")] = DEFAULT_UI_PORT,
         api_port: Annotated[int, typer.Option("--api-port", help="Port for the API.")] = DEFAULT_API_PORT,
     ) -> None:
-        """Run the local demo: the API (SQLite, deterministic grader, demo users) and the UI together."""
+        """Run the local demo: the API (SQLite file ./hedgehog.db, deterministic grader, demo users) and the UI."""
         api_url = f"http://127.0.0.1:{api_port}"
-        env = {**os.environ, "HEDGEHOG_ENV": "development"}
+        # Self-contained: a SQLite file in the working folder and the deterministic grader (empty
+        # OPENAI_* variables override any .env), whatever the shell has configured.
+        env = {**os.environ, "HEDGEHOG_ENV": "development", "DATABASE_URL": DEMO_DATABASE_URL,
+               "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
         signal.signal(signal.SIGTERM, _interrupt)  # stop both children as Ctrl-C does (finally below)
         credentials: list[str] = []
         api = subprocess.Popen(
