@@ -76,10 +76,12 @@ def stop_process(process: subprocess.Popen | None, grace_seconds: float = 10.0) 
 _CREDENTIAL_LINE = re.compile(r"demo-(learner|coach)", re.IGNORECASE)
 
 
-def _echo_and_collect(stream, collected: list[str]) -> None:
+def _echo_and_collect(stream, collected: list[str], quiet: threading.Event) -> None:
+    """Echo the API's output; once the demo is up (`quiet`), only what is not routine INFO logging."""
     for line in iter(stream.readline, ""):
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        if not (quiet.is_set() and line.startswith("INFO:")):
+            sys.stdout.write(line)
+            sys.stdout.flush()
         if _CREDENTIAL_LINE.search(line):
             collected.append(line.rstrip())
 
@@ -121,7 +123,8 @@ def register(app: typer.Typer) -> None:
             [sys.executable, "-m", "hedgehog.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(api_port)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
         )
-        threading.Thread(target=_echo_and_collect, args=(api.stdout, credentials), daemon=True).start()
+        quiet = threading.Event()
+        threading.Thread(target=_echo_and_collect, args=(api.stdout, credentials, quiet), daemon=True).start()
         ui_process = None
         try:
             try:
@@ -142,6 +145,7 @@ def register(app: typer.Typer) -> None:
                       "when they were created.")
             print("Press Ctrl-C to stop both.")
             print("=" * 72, flush=True)
+            quiet.set()
             while api.poll() is None and ui_process.poll() is None:
                 time.sleep(0.5)
             fail("the API or the UI stopped unexpectedly")
