@@ -2,9 +2,11 @@
 
 A fixed window per user: the first request opens a window of `window_seconds`, and at most
 `limit` requests are served in it; the rest get 429 with Retry-After (the seconds until the
-window closes) and a JSON body. The user is the signed access token's subject, else the client
-IP. The token is checked with the API's own signing key (`app.state.signing_key`). Counters live in process memory, or in Redis when `settings.redis_url` is set, so several
-`hedgehog serve` processes (and uvicorn workers) share one budget per user.
+window closes) and a JSON body. The user is the signed access token's subject (checked with the
+API's own key, `app.state.signing_key`), else the client IP. Counters live in process memory, or
+in Redis when `settings.redis_url` is set, so several `hedgehog serve` processes (and uvicorn
+workers) share one budget per user. With in-memory counters each worker process keeps its own,
+so `--workers 2` without Redis allows up to twice the limit.
 
 If Redis cannot be reached the request is served (fail open) and a warning is logged: losing the
 limiter must not take grading down with it.
@@ -25,9 +27,9 @@ from hedgehog.config import Settings
 
 logger = logging.getLogger(__name__)
 
-# (method, path) pairs that cost a grade; everything else is not limited here.
 REDIS_POOL_SIZE = 32
 REDIS_TIMEOUT_SECONDS = 2.0
+# (method, path) pairs that cost a grade; everything else is not limited here.
 GRADING_ENDPOINTS: frozenset[tuple[str, str]] = frozenset({("POST", "/v1/grade"), ("POST", "/v1/submissions")})
 
 
