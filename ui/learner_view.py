@@ -34,8 +34,12 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def short_time(value: Any) -> str:
+    """The API's times are UTC; say so rather than pass them off as local time."""
     when = parse_time(value)
-    return when.strftime("%d %b %Y %H:%M") if when else "—"
+    if when is None:
+        return "—"
+    utc = when.utcoffset() is not None and not when.utcoffset()
+    return when.strftime("%d %b %Y %H:%M") + (" UTC" if utc else "")
 
 
 def question_label(item: dict[str, Any], width: int = 48) -> str:

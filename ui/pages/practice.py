@@ -8,7 +8,7 @@ from session import api_call, client, require_user
 
 MAX_ANSWER_CHARS = 20_000  # CONTRACT.md section 2: longer answers are refused
 
-user = require_user("learner")
+require_user("learner")
 
 st.title("Practice")
 
@@ -60,8 +60,6 @@ if source == SOURCE_BANK:
     question = by_id[question_id]
     st.markdown(f"> {escape_text(question['text'])}", unsafe_allow_html=True)
     choices = question.get("frameworks") or [question["framework"]]
-    if isinstance(choices, str):
-        choices = [c for c in choices.split(",") if c]
     if question["framework"] not in choices:
         choices = [question["framework"], *choices]
     if len(choices) > 1:
