@@ -202,12 +202,13 @@ class HedgehogClient:
                                     "framework": framework, "limit": limit}.items() if v is not None}
         return self._json("GET", f"/v1/learners/{learner_id}/submissions", params=params)
 
-    def all_submissions(self, learner_id: Any, *, max_pages: int = 20, **filters: Any) -> list[dict[str, Any]]:
-        """Every submission of a learner (newest first), following the cursor a bounded number of times."""
+    def all_submissions(self, learner_id: Any, *, max_pages: int = 10, page_size: int = 100,
+                        **filters: Any) -> list[dict[str, Any]]:
+        """A learner's submissions (newest first), following the cursor a bounded number of times."""
         items: list[dict[str, Any]] = []
         cursor = None
         for _ in range(max_pages):
-            page = self.submissions_page(learner_id, cursor=cursor, **filters)
+            page = self.submissions_page(learner_id, cursor=cursor, limit=page_size, **filters)
             items.extend(page.get("items", []))
             cursor = page.get("next_cursor")
             if not cursor:

@@ -1,6 +1,5 @@
 """Pure helpers of the history view: attempt numbering, 'the same question', times."""
 
-import ui_testkit  # noqa: F401  (puts ui/ on the import path)
 from learner_view import attempts_frame, same_question, short_time, stage_frame
 
 

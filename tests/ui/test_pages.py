@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from ui_testkit import GOOD_ANSWER_Q742, SHORT_ANSWER_Q742, account_of, app_for, submit, texts
+from ui_testkit import GOOD_ANSWER_Q742, SHORT_ANSWER_Q742, account_of, app_for, make_account, submit, texts
 
 CAPACITY_STAGES = ["Current Load", "Growth Projection", "Non-linear Factors", "Capacity Needs", "Bottlenecks"]
 
@@ -277,6 +277,14 @@ def test_coach_reviews_with_an_override(live_api, new_learner):
     shown = texts(learner_app)
     assert "name the first failure earlier" in shown.replace("&#59;", ";")
     assert any(f"Coach's score: **{new_score}/4**" in i.value for i in learner_app.info)
+
+
+def test_admin_sees_every_learner_on_the_coach_page(live_api, live_engine, new_learner):
+    admin = make_account(live_api, live_engine, role="admin")
+    at = app_for(live_api.url, admin, role="admin").run()
+    assert not at.exception
+    assert at.title[0].value == "Coach"
+    assert {live_api.learner.username, new_learner.username} <= set(table_with(at.main, "Awaiting review")["Learner"])
 
 
 def test_coach_page_is_refused_to_learners(live_api, new_learner):
