@@ -346,7 +346,10 @@ def _is_list(text: str, info: _SentenceInfo, lex: _LexiconPatterns) -> bool:
     if lex.framework_heading.match(text):
         return True  # "Current load: FTEs, utilisation, workload per head, span of control."
     vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
-    return vocab_items >= 0.6 * len(items)
+    # "CDN edge capacity fails first, before origin storage; mitigation: adaptive bitrate, ..." is
+    # built like a list but names this system's own parts: words outside the vocabulary show it.
+    specific = len(info.content_words) >= len(items)
+    return vocab_items >= 0.6 * len(items) and not specific
 
 
 def _recited(q: Quantity, lex: _LexiconPatterns) -> bool:
@@ -440,7 +443,7 @@ def _assign_stages(infos: list[_SentenceInfo], compiled: _CompiledRubric) -> dic
                 continue
             # A second stage claims the sentence when the sentence announces it, or when the
             # stage is where worked estimates belong and the sentence works one out.
-            announced = em[k] >= _SECONDARY_THRESHOLD and info.markers.get(sid)
+            announced = em[k] >= _SECONDARY_THRESHOLD and (info.markers.get(sid) or len(info.groups.get(sid, {})) >= 2)
             worked_total = sid in collects_totals and info.groups.get(sid) and _works_out(info)
             if announced or worked_total:
                 analyses[sid].secondary.append(info)
@@ -539,7 +542,11 @@ def _score_stage(
                 for check in stage.excellence
             ):
                 score = 4
-    if score > 2 and not any(s in analysis.primary for s in applied):
+    substantive = [
+        s for s in applied
+        if s in analysis.primary or s.markers.get(stage.id) or len(s.groups.get(stage.id, {})) >= 2
+    ]
+    if score > 2 and not substantive:
         score = 2  # only touched in passing inside other stages: thin by definition
     if wrong:
         extra.append("Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + ".")
