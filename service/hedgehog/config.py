@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     llm_max_output_tokens: int = 2000
     llm_sample_temperature: float = Field(0.7, description="Used only when llm_samples > 1; one sample runs at 0.")
     llm_cache: str = Field("database", description="Where LLM grades are cached: database, redis, memory or off.")
+    llm_cache_key_prefix: str = Field("hedgehog:llm-cache", description="Redis key prefix of the LLM cache (llm_cache=redis).")
+    llm_cache_ttl_seconds: int = Field(30 * 24 * 3600, description="Expiry of a Redis LLM cache entry.")
 
     @property
     def llm_configured(self) -> bool:

@@ -1,10 +1,15 @@
 """Limits at a running server: per-user rate limit on the grading endpoints (429 + Retry-After),
 the request body size limit (declared and chunked bodies), and two `hedgehog serve` processes on
-two ports sharing one PostgreSQL and one Redis behaving as one service."""
+two ports sharing one PostgreSQL and one Redis behaving as one service: one rate-limit budget per
+learner, one history, one LLM result cache."""
 
 import httpx
+import pytest
 import redis
 
+from llm.fake_openai import FakeOpenAI, grade_reply
+from llm.scenario import ANSWER as LLM_ANSWER
+from llm.scenario import good_stages
 from reliability_harness import REDIS_URL, bearer, prepare, seed_learners
 
 ANSWER = "We serve 4k RPS at peak; at 10x the write path of the database fails first, so we queue writes."
@@ -44,27 +49,55 @@ def test_rate_limit_and_body_limit_at_the_server(sqlite_url, start_server, signi
         assert client.get("/v1/questions").status_code in {200, 401}
 
 
-def test_two_servers_share_one_budget_and_one_history(postgres_url, start_server, signing_key, redis_prefix):
+@pytest.fixture
+def fake_model():
+    with FakeOpenAI() as server:
+        server.default = grade_reply(good_stages())
+        yield server
+
+
+def test_two_servers_share_one_budget_one_history_and_one_llm_cache(
+    postgres_url, start_server, signing_key, redis_prefix, fake_model
+):
     engine = prepare(postgres_url)
     (learner_id, token), (_, other_token) = seed_learners(engine, 2, signing_key)
     engine.dispose()
-    shared = dict(grade_rate_per_minute=4, redis_url=REDIS_URL, rate_limit_key_prefix=redis_prefix)
+    shared = dict(
+        grade_rate_per_minute=4, redis_url=REDIS_URL, rate_limit_key_prefix=redis_prefix,
+        openai_base_url=fake_model.base_url, openai_api_key="test-key", llm_max_retries=0,
+        llm_cache="redis", llm_cache_key_prefix=f"{redis_prefix}:llm-cache",
+    )
     server_a = start_server(postgres_url, **shared)
     server_b = start_server(postgres_url, **shared)
     assert server_a.port != server_b.port
 
     with httpx.Client(timeout=30) as client:
+        # LLM result cache: graded by the model through A, then served from Redis through B.
+        body = {"question_id": "Q473", "answer": LLM_ANSWER, "grader": "llm"}
+        first = client.post(f"{server_a.url}/v1/grade", json=body)
+        assert first.status_code == 200 and first.json()["grader"] == "llm", first.text
+        assert fake_model.request_count == 1
+        second = client.post(f"{server_b.url}/v1/grade", json=body)
+        assert second.status_code == 200
+        assert fake_model.request_count == 1, "the second server answered from the shared cache"
+        assert second.json()["details"]["cache"]["hit"] is True
+        assert [s["score"] for s in second.json()["stages"]] == [s["score"] for s in first.json()["stages"]]
+
         statuses = []
         for i in range(5):  # alternate between the two processes, as a load balancer would
             base = (server_a, server_b)[i % 2].url
             response = client.post(
-                f"{base}/v1/submissions", json={"question_id": "Q473", "answer": f"{ANSWER} #{i}"}, headers=bearer(token)
+                f"{base}/v1/submissions",
+                json={"question_id": "Q473", "answer": f"{ANSWER} #{i}", "grader": "deterministic"},
+                headers=bearer(token),
             )
             statuses.append(response.status_code)
         assert statuses == [201, 201, 201, 201, 429], "one budget per learner across both servers"
 
         other = client.post(
-            f"{server_b.url}/v1/submissions", json={"question_id": "Q473", "answer": ANSWER}, headers=bearer(other_token)
+            f"{server_b.url}/v1/submissions",
+            json={"question_id": "Q473", "answer": ANSWER, "grader": "deterministic"},
+            headers=bearer(other_token),
         )
         assert other.status_code == 201, "another learner's budget is their own"
 

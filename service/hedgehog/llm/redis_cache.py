@@ -11,6 +11,7 @@ the cache; short socket timeouts keep a dead Redis from stalling a grade.
 import dataclasses
 import json
 import logging
+from functools import lru_cache
 
 import redis
 
@@ -23,6 +24,13 @@ DEFAULT_PREFIX = "hedgehog:llm-cache"
 DEFAULT_TTL_SECONDS = 30 * 24 * 3600
 SOCKET_TIMEOUT_SECONDS = 0.5
 _FIELDS = tuple(f.name for f in dataclasses.fields(CacheEntry))
+
+
+@lru_cache(maxsize=8)
+def _shared_client(redis_url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        redis_url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS
+    )
 
 
 class RedisCache:
@@ -38,15 +46,20 @@ class RedisCache:
     ) -> None:
         self.prefix = prefix
         self.ttl_seconds = ttl_seconds
-        self._redis = client or redis.Redis.from_url(
-            redis_url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS
-        )
+        self._redis = client or _shared_client(redis_url)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RedisCache":
+        """The cache of `llm_cache=redis`. The API builds a grader per request, so the Redis client
+        (and its connection pool) is shared per URL instead of opened per grade."""
         if not settings.redis_url:
             raise CacheUnavailableError("the Redis LLM cache needs REDIS_URL")
-        return cls(settings.redis_url)
+        return cls(
+            settings.redis_url,
+            prefix=settings.llm_cache_key_prefix,
+            ttl_seconds=settings.llm_cache_ttl_seconds or None,
+            client=_shared_client(settings.redis_url),
+        )
 
     def _redis_key(self, key: str) -> str:
         return f"{self.prefix}:{key}"
@@ -73,5 +86,3 @@ class RedisCache:
         except redis.RedisError as e:
             raise CacheUnavailableError(f"LLM cache write failed: {e.__class__.__name__}") from e
 
-    def close(self) -> None:
-        self._redis.close()
