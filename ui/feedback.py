@@ -118,7 +118,12 @@ def missing_text(stage: dict[str, Any]) -> str:
 
 
 def flag_explanation(flag: str) -> str:
-    return ui_text()["flags"].get(flag, f"Flag raised by the grader: {flag}.")
+    text = ui_text()
+    if flag in text["flags"]:
+        return text["flags"][flag]
+    if flag.startswith("llm_"):
+        return text["llm_reason"].format(reason=flag.removeprefix("llm_").replace("_", " "))
+    return f"Flag raised by the grader: {flag}."
 
 
 def word_count(text: str) -> int:

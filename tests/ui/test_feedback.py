@@ -4,6 +4,7 @@ import re
 
 
 from feedback import (
+    flag_explanation,
     answer_guide,
     escape_text,
     evidence_owners,
@@ -71,3 +72,10 @@ def test_word_guide_brackets_a_two_minute_answer():
     assert answer_guide(249)[0] == "short"
     assert answer_guide(250)[0] == answer_guide(320)[0] == "right"
     assert answer_guide(321)[0] == "long"
+
+
+def test_every_flag_reads_as_a_sentence():
+    assert "ignored for scoring" in flag_explanation("injection")
+    assert "rule-based grader" in flag_explanation("llm_fallback")
+    assert flag_explanation("llm_connection") == "Why the AI grader could not be used: connection."
+    assert flag_explanation("something_new") == "Flag raised by the grader: something_new."

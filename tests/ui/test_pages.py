@@ -2,6 +2,7 @@
 SQLite): sign in, practise and see the stage cards, history and progress, coach review, rubrics, and
 the API's errors shown as messages, never as exceptions."""
 
+import html
 import socket
 
 import httpx
@@ -312,3 +313,38 @@ def test_rubrics_page_shows_both_frameworks(live_api, new_learner, signed_in):
     assert sum(e.label == "Feedback at each score" for e in at.expander) == 9  # one per stage, both frameworks
     groups = table_with(at.tabs[0], "Element group")  # the first stage: Current Load
     assert list(groups["Element group"]) == ["Traffic", "Data", "Resources"]
+
+
+# -- the AI grader unreachable ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api_with_unreachable_llm(tmp_path_factory):
+    """A second live API whose OpenAI-compatible endpoint is a closed port (set through the
+    server's .env file, which the live_api harness leaves alone): the LLM grader must fall back."""
+    from fixtures_live import start_live_api
+
+    folder = tmp_path_factory.mktemp("llm-down")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    (folder / ".env").write_text(f"OPENAI_BASE_URL=http://127.0.0.1:{closed}/v1\nOPENAI_API_KEY=sk-test\n"
+                                 "LLM_MAX_RETRIES=0\n")
+    with start_live_api(folder) as api:
+        yield api
+
+
+def test_fallback_grader_is_shown_plainly(api_with_unreachable_llm):
+    api = api_with_unreachable_llm
+    at = app_for(api.url, account_of(api, api.learner)).run()
+    at.selectbox(key="practice_question_id").select("Q742").run()
+    at.text_area(key="practice_answer").input(SHORT_ANSWER_Q742).run()
+    at.button(key="practice_submit").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    grade = at.session_state["practice_result"]["submission"]["grade"]
+    assert grade["grader"] == "deterministic" and "llm_fallback" in grade["flags"]
+    warning = html.unescape(" ".join(w.value for w in at.warning))  # as the browser shows it
+    assert "**llm_fallback** — The AI grader was unavailable" in warning
+    assert "the rule-based grader scored this answer" in warning
+    assert "**llm_connection** — Why the AI grader could not be used: connection." in warning
