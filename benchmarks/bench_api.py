@@ -111,6 +111,21 @@ def seed(engine, total: int, signing_key: str) -> list[tuple[int, str]]:
     return [(uid, create_access_token(uid, "learner", signing_key, 120)) for uid in learner_ids]
 
 
+def storage_per_submission(engine, url: str, rows: int) -> int:
+    """On-disk bytes per stored submission (its row, its stage rows and their indexes)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            total = connection.exec_driver_sql(
+                "SELECT pg_total_relation_size('submission') + pg_total_relation_size('stage_score')"
+            ).scalar_one()
+    else:
+        path = Path(url.removeprefix("sqlite:///"))
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        total = path.stat().st_size
+    return round(total / max(rows, 1))
+
+
 def merge(name: str, parts: list[LoadResult]) -> LoadResult:
     from collections import Counter
 
@@ -191,6 +206,7 @@ def run_backend(backend: str, args) -> dict:
             t0 = time.perf_counter()
             learners = seed(engine, args.rows, signing_key)
             seed_seconds = time.perf_counter() - t0
+            bytes_per_submission = storage_per_submission(engine, url, args.rows)
             engine.dispose()
             print(f"{backend}: seeded {args.rows:,} submissions for {LEARNERS} learners in {seed_seconds:.1f}s", flush=True)
             env = {
@@ -215,6 +231,7 @@ def run_backend(backend: str, args) -> dict:
         "stored_submissions": args.rows,
         "learners": LEARNERS,
         "seed_seconds": round(seed_seconds, 1),
+        "bytes_per_submission": bytes_per_submission,
         "endpoints": rows,
         "targets": {
             "grade_share_of_bare": {"target": TARGET_GRADE_SHARE, "measured": grade_share, "met": grade_share >= TARGET_GRADE_SHARE},
