@@ -1,0 +1,110 @@
+"""The rubric's and lexicon's vocabulary, compiled once per loaded rubric for fast matching."""
+
+import re
+from dataclasses import dataclass
+
+from hedgehog.grading.lexicon import Lexicon, compile_any
+from hedgehog.grading.matcher import AnchorAutomaton, CueMatcher
+from hedgehog.grading.rubric import Rubric, Stage
+from hedgehog.grading.text import words
+
+
+@dataclass
+class CompiledStage:
+    stage: Stage
+    order: int
+    heading: re.Pattern[str] | None
+    markers: CueMatcher | None
+    groups: list[tuple[str, CueMatcher]]
+    group_weights: dict[str, float]
+
+
+@dataclass
+class CompiledRubric:
+    rubric: Rubric
+    stages: list[CompiledStage]
+
+
+_compiled_cache: dict[int, tuple[Rubric, CompiledRubric]] = {}
+
+
+def compile_rubric(rubric: Rubric) -> CompiledRubric:
+    cached = _compiled_cache.get(id(rubric))
+    if cached and cached[0] is rubric:
+        return cached[1]
+    stages = [
+        CompiledStage(
+            stage=s,
+            order=i,
+            # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
+            heading=re.compile(
+                r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
+                + "|".join(re.escape(h.lower()) for h in sorted(s.headings, key=len, reverse=True))
+                + r")\W*?(?:[:\-–—]|$)"
+            )
+            if s.headings
+            else None,
+            markers=CueMatcher(s.markers) if s.markers else None,
+            groups=[(g.id, CueMatcher(g.cues)) for g in s.groups],
+            group_weights={g.id: g.weight for g in s.groups},
+        )
+        for i, s in enumerate(rubric.stages)
+    ]
+    compiled = CompiledRubric(rubric, stages)
+    _compiled_cache[id(rubric)] = (rubric, compiled)
+    return compiled
+
+
+@dataclass(frozen=True)
+class LexiconPatterns:
+    injection: CueMatcher
+    recitals: CueMatcher
+    observability: CueMatcher
+    vocabulary_words: frozenset[str]
+    stopwords: frozenset[str]
+    buzzwords: re.Pattern[str]
+    recited_figures: dict[str, list[float]]
+    framework_heading: re.Pattern[str]
+    tie_phrases: CueMatcher
+
+
+_lexicon_cache: dict[int, tuple[Lexicon, LexiconPatterns]] = {}
+
+
+def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
+    cached = _lexicon_cache.get(id(lexicon))
+    if cached and cached[0] is lexicon:
+        return cached[1]
+    vocab_words = {w for term in lexicon.framework_terms + lexicon.buzzwords for w in words(term)}
+    patterns = LexiconPatterns(
+        injection=CueMatcher(lexicon.injection),
+        recitals=CueMatcher(lexicon.recitals),
+        observability=CueMatcher(lexicon.observability),
+        vocabulary_words=frozenset(vocab_words),
+        stopwords=lexicon.stopword_set,
+        buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
+        recited_figures=lexicon.recited_figures,
+        tie_phrases=CueMatcher(lexicon.tie_phrases),
+        framework_heading=re.compile(
+            r"^\W*(?:" + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True)) + r")\s*[:\-–—]",
+            re.IGNORECASE,
+        ),
+    )
+    _lexicon_cache[id(lexicon)] = (lexicon, patterns)
+    return patterns
+
+
+_automata: dict[tuple[int, int], tuple[CompiledRubric, LexiconPatterns, AnchorAutomaton]] = {}
+
+
+def anchor_automaton(compiled: CompiledRubric, lex: LexiconPatterns) -> AnchorAutomaton:
+    key = (id(compiled), id(lex))
+    cached = _automata.get(key)
+    if cached and cached[0] is compiled and cached[1] is lex:
+        return cached[2]
+    matchers = [lex.injection, lex.recitals, lex.observability, lex.tie_phrases]
+    for cs in compiled.stages:
+        matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
+    automaton = AnchorAutomaton(matchers)
+    _automata[key] = (compiled, lex, automaton)
+    return automaton

@@ -1,0 +1,225 @@
+"""Reading an answer: sentences with their stage cues, concrete quantities, arithmetic checks, and
+what disqualifies them as evidence (text addressed to the grader, bare lists, recited slogans,
+monitoring talk)."""
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
+from hedgehog.grading.deterministic.patterns import CompiledRubric, LexiconPatterns, anchor_automaton
+from hedgehog.grading.matcher import SpanIndex
+from hedgehog.grading.quantities import Quantity, find_quantities
+from hedgehog.grading.text import Sentence, split_sentences, words
+
+_LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]{0,3000}\]|\([^)]{0,1500}\)|\{[^}]{0,1500}\}")
+DERIVATION = re.compile(
+    r"\b(so|which is|that'?s|that is|is about|is roughly|comes to|gives|means|=|equals|times|divided by|multiplied by)\b|=|×|\*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(eq=False)  # compared by identity: membership tests stay cheap
+class SentenceInfo:
+    sentence: Sentence
+    injected: bool = False
+    quantities: list[Quantity] = field(default_factory=list)
+    concrete: list[Quantity] = field(default_factory=list)
+    markers: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    figure_groups: dict[str, set[str]] = field(default_factory=dict)  # groups shown by a figure's unit alone
+    heading: str | None = None  # "Growth: ..." labels the sentence as that stage
+    is_list: bool = False
+    recital: bool = False
+    observability: bool = False
+    content_words: set[str] = field(default_factory=set)
+    link_words: set[str] = field(default_factory=set)
+    ties_back: bool = False
+    word_count: int = 0
+
+    @property
+    def applied(self) -> bool:
+        """Says something about this question, not just framework words."""
+        if self.injected or self.is_list or self.recital:
+            return False
+        if self.observability:
+            return False  # monitoring talk neither measures load nor relieves it
+        return bool(self.concrete) or len(self.content_words) >= 2
+
+
+def read_answer(
+    answer: str, question_text: str, compiled: CompiledRubric, lex: LexiconPatterns
+) -> tuple[list[SentenceInfo], list[ArithmeticCheck], list[str]]:
+    sentences = split_sentences(answer)
+    infos = [SentenceInfo(s) for s in sentences]
+    starts = [s.start for s in sentences]
+
+    def owner(pos: int) -> SentenceInfo | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < sentences[i].end:
+            return infos[i]
+        return None
+
+    def spanning(start: int, end: int) -> list[SentenceInfo]:
+        first = max(bisect.bisect_right(starts, start) - 1, 0)
+        return [x for x in infos[first:] if x.sentence.start < end and x.sentence.end > start]
+
+    # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
+    lowered = _fold(answer)
+    injections = sorted(lex.injection.finditer(answer, lowered), key=lambda m: m.start())
+    for m in injections:
+        for info in spanning(m.start(), m.end()):
+            info.injected = True
+        for block in _BRACKETED.finditer(answer):
+            if block.start() <= m.start() < block.end():
+                for info in spanning(block.start(), block.end()):
+                    info.injected = True
+
+    question_words = set(words(question_text))
+    question_quantities = find_quantities(question_text)
+    quantities = find_quantities(answer)
+    for q in quantities:
+        info = owner(q.start)
+        if info is not None:
+            info.quantities.append(q)
+            if q.is_concrete and not _restated(q, question_quantities):
+                info.concrete.append(q)
+    checks = check_arithmetic(answer, quantities)
+    # A figure with the right unit is evidence of its group whatever nouns surround it
+    # ("forty installs a week" is traffic even if "installs" is in no vocabulary).
+    by_dimension = [
+        (cs.stage.id, g.id, set(g.quantity_dimensions)) for cs in compiled.stages for g in cs.stage.groups if g.quantity_dimensions
+    ]
+    for info in infos:
+        for q in info.concrete:
+            for sid, gid, dims in by_dimension:
+                if q.dimension in dims:
+                    info.figure_groups.setdefault(sid, set()).add(gid)
+
+    # Cues match within a sentence (a heading's ^ is the sentence's start).
+    span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences], anchor_automaton(compiled, lex))
+    for cs in compiled.stages:
+        sid = cs.stage.id
+        if cs.markers is not None:
+            for index, _ in cs.markers.find_in_spans(span_index):
+                infos[index].markers[sid] = infos[index].markers.get(sid, 0) + 1
+        for gid, matcher in cs.groups:
+            for index, hit in matcher.find_in_spans(span_index):
+                infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
+
+    for cs in compiled.stages:
+        if cs.heading is None:
+            continue
+        for i, piece in enumerate(span_index.pieces):
+            if cs.heading.match(piece):
+                infos[i].heading = cs.stage.id
+    ties = {i for i, _ in lex.tie_phrases.find_in_spans(span_index)}
+    recitals = {i for i, _ in lex.recitals.find_in_spans(span_index)}
+    monitoring = {i for i, _ in lex.observability.find_in_spans(span_index)}
+    for info in infos:
+        text = info.sentence.text
+        tokens = words(text)
+        info.word_count = len(tokens)
+        # Words the question already uses show no application, like numbers it already gives.
+        info.content_words = {
+            t
+            for t in tokens
+            if len(t) > 3 and t not in lex.stopwords and t not in lex.vocabulary_words and t not in question_words
+        }
+        # Crude stems of every substantive word: linking a fix to its bottleneck may reuse the
+        # framework's own nouns ("memory", "database") and the question's.
+        info.link_words = {_stem(t) for t in tokens if len(t) > 3 and t not in lex.stopwords}
+        info.ties_back = info.sentence.index in ties
+        info.recital = info.sentence.index in recitals
+        info.observability = info.sentence.index in monitoring
+        info.is_list = _is_list(text, info, lex)
+    _lend_headers(infos)
+    notes = []
+    if injections:
+        first = injections[0]
+        notes.append("Text addressed to the grader was ignored for scoring: " + repr(answer[first.start():first.end()]))
+    return infos, checks, notes
+
+
+def _lend_headers(infos: list[SentenceInfo]) -> None:
+    """A short heading or question ("Which gives way first?", "Growth:") frames the sentence that
+    answers it: its stage cues count there, where the substance is."""
+    original = [({sid: dict(g) for sid, g in i.groups.items()}, dict(i.markers)) for i in infos]  # lend only what a sentence says itself
+    for k, (header, (header_groups, header_markers)) in enumerate(zip(infos, original)):
+        if header.applied or header.injected or header.is_list or header.word_count > 8:
+            continue
+        if not (header_groups or header_markers):
+            continue
+        # The answer to "Which gives way first?" may be a fragment ("Packing is.") and then the substance.
+        following = [b for b in infos[k + 1:k + 3] if b.sentence.paragraph == header.sentence.paragraph]
+        if following and not following[0].applied and following[0].word_count > 3:
+            continue  # "I guess everything, kind of?" answers nothing
+        body = next((b for b in following if b.applied), None)
+        if body is None:
+            continue
+        for sid, groups in header_groups.items():
+            target = body.groups.setdefault(sid, {})
+            for gid, hits in groups.items():
+                target[gid] = target.get(gid, set()) | hits
+        for sid, count in header_markers.items():
+            body.markers[sid] = body.markers.get(sid, 0) + count
+
+
+def _fold(text: str) -> str:
+    """Lower case with offsets kept: the few characters whose lower case is longer stay as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _restated(q: Quantity, question_quantities: list[Quantity]) -> bool:
+    """A number the question already gave ("4x", "100,000 requests per second") shows no work."""
+    for other in question_quantities:
+        same_kind = q.dimension == other.dimension or {q.dimension, other.dimension} <= {"count", "multiplier", "rate"}
+        a, b = (q.value, other.value) if q.dimension == other.dimension else (q.number, other.number)
+        if same_kind and b and abs(a - b) <= 0.01 * abs(b):
+            return True
+    return False
+
+
+def _is_list(text: str, info: SentenceInfo, lex: LexiconPatterns) -> bool:
+    """A run of short items that are framework words or technique names, with nothing applied."""
+    items = [i.strip(" .'\"-") for i in _LIST_SPLIT.split(text)]
+    items = [i for i in items if i]
+    estimates = [q for q in info.concrete if not _recited(q, lex)]
+    if len(items) < 4 or len(estimates) > 1:
+        return False
+    short = [i for i in items if len(i.split()) <= 4]
+    if len(short) < 0.7 * len(items):
+        return False
+    if lex.framework_heading.match(text):
+        return True  # "Current load: FTEs, utilisation, workload per head, span of control."
+    vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
+    # "CDN edge capacity fails first, before origin storage; mitigation: adaptive bitrate, ..." is
+    # built like a list but names this system's own parts: words outside the vocabulary show it.
+    specific = len(info.content_words) >= len(items)
+    return vocab_items >= 0.6 * len(items) and not specific
+
+
+def _recited(q: Quantity, lex: LexiconPatterns) -> bool:
+    return any(abs(q.value - v) < 1e-9 for v in lex.recited_figures.get(q.dimension, ()))
+
+
+def _item_has_cue(item: str, info: SentenceInfo) -> bool:
+    lowered = item.lower()
+    return any(hit in lowered or lowered in hit for groups in info.groups.values() for hits in groups.values() for hit in hits)
+
+
+
+def works_out(info: SentenceInfo) -> bool:
+    """Two or more concrete figures joined by a derivation ("x times y, so z")."""
+    return len(info.concrete) >= 2 and bool(DERIVATION.search(info.sentence.text))

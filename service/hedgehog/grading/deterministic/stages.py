@@ -1,0 +1,120 @@
+"""Which sentences talk about which stage: a small Viterbi pass over the answer. Cues say what a
+sentence is about; the answer's order and paragraphs carry a stage through sentences without
+cues of their own; headings ("Growth:") settle it."""
+
+from dataclasses import dataclass, field
+
+from hedgehog.grading.deterministic.patterns import CompiledRubric, CompiledStage
+from hedgehog.grading.deterministic.reading import SentenceInfo, works_out
+
+
+@dataclass
+class StageAnalysis:
+    primary: list[SentenceInfo] = field(default_factory=list)
+    secondary: list[SentenceInfo] = field(default_factory=list)
+    embedded: list[SentenceInfo] = field(default_factory=list)
+
+
+_NONE_EMISSION = 0.9
+_STAY_PARAGRAPH = 1.8
+_STAY_ACROSS = 0.4
+_BACKWARD = -2.0
+_SKIP_AHEAD = -0.3
+_SECONDARY_THRESHOLD = 3.0
+_OPENING_MARKER = 1.1
+_HEADING = 8.0
+
+
+def emission(info: SentenceInfo, cs: CompiledStage) -> float:
+    if info.injected:
+        return 0.0
+    sid = cs.stage.id
+    if info.heading is not None:
+        return _HEADING if info.heading == sid else 0.0  # the answer says which stage this is
+    groups = info.groups.get(sid)
+    markers = min(info.markers.get(sid, 0), 2)
+    if not groups:
+        return 2.2 * markers
+    hits = sum(len(v) for v in groups.values())
+    cues = sum(cs.group_weights[g] for g in groups) + 0.3 * min(hits - len(groups), 3)
+    return 2.2 * markers + cs.stage.cue_weight * cues
+
+
+def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[str, StageAnalysis]:
+    stage_ids = [cs.stage.id for cs in compiled.stages]
+    n_states = len(stage_ids) + 1  # last state: the sentence is about no stage
+    none = n_states - 1
+    analyses = {sid: StageAnalysis() for sid in stage_ids}
+    if not infos:
+        return analyses
+    emissions = [[emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
+    # A paragraph's opening sentence usually announces its stage: its markers weigh more.
+    for i, info in enumerate(infos):
+        if i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph:
+            for k, cs in enumerate(compiled.stages):
+                emissions[i][k] += _OPENING_MARKER * min(info.markers.get(cs.stage.id, 0), 2)
+
+    def transition(prev: int, cur: int, same_paragraph: bool) -> float:
+        if prev == none or cur == none:
+            return 0.0
+        if prev == cur:
+            return _STAY_PARAGRAPH if same_paragraph else _STAY_ACROSS
+        if cur < prev:
+            return _BACKWARD
+        return _SKIP_AHEAD * (cur - prev - 1)
+
+    score = list(emissions[0])
+    back: list[list[int]] = []
+    for i in range(1, len(infos)):
+        same = infos[i].sentence.paragraph == infos[i - 1].sentence.paragraph
+        row, ptr = [], []
+        for cur in range(n_states):
+            best, arg = max((score[p] + transition(p, cur, same), p) for p in range(n_states))
+            # A sentence with no cue of its own may only continue a stage, never start one.
+            row.append(best + emissions[i][cur])
+            ptr.append(arg)
+        score = row
+        back.append(ptr)
+    state = max(range(n_states), key=lambda s: (score[s], -s))
+    path = [state]
+    for ptr in reversed(back):
+        state = ptr[state]
+        path.append(state)
+    path.reverse()
+
+    collects_totals = {cs.stage.id for cs in compiled.stages if cs.stage.collects_worked_totals}
+    for info, state, em in zip(infos, path, emissions, strict=True):
+        if info.injected:
+            continue
+        if state != none and (em[state] > 0 or _continues(info)):
+            analyses[stage_ids[state]].primary.append(info)
+        for k, sid in enumerate(stage_ids):
+            if k == state:
+                continue
+            # A second stage claims the sentence when the sentence announces it, or when the
+            # stage is where worked estimates belong and the sentence works one out.
+            announced = em[k] >= _SECONDARY_THRESHOLD and (info.markers.get(sid) or len(info.groups.get(sid, {})) >= 2)
+            worked_total = sid in collects_totals and info.groups.get(sid) and works_out(info)
+            if announced or worked_total:
+                analyses[sid].secondary.append(info)
+
+    # A stage never addressed on its own may still surface inside others ("the retries pile on
+    # top" within a bottleneck); repeated, applied mentions count as embedded evidence.
+    distinctive = {cs.stage.id for cs in compiled.stages if cs.stage.cue_weight >= 1}
+    # Only groups of full weight speak for the stage on their own: component nouns and mitigation
+    # words inside a calculation are not a bottleneck analysis.
+    telling = {cs.stage.id: {g.id for g in cs.stage.groups if g.weight >= 1} for cs in compiled.stages}
+    for sid, analysis in analyses.items():
+        if analysis.primary or analysis.secondary or sid not in distinctive:
+            continue
+        embedded = [i for i in infos if not i.injected and i.applied and i.groups.get(sid)]
+        if not any(telling[sid] & set(i.groups[sid]) for i in embedded):
+            continue
+        if len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
+            analysis.embedded = embedded
+    return analyses
+
+
+def _continues(info: SentenceInfo) -> bool:
+    """A cue-less sentence carries its paragraph's stage when it adds numbers or substance."""
+    return bool(info.concrete) or len(info.content_words) >= 3
