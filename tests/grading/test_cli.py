@@ -107,3 +107,11 @@ def test_classify_red_flag():
 def test_classify_empty_question_is_refused():
     result = hedgehog("classify", "  ", "--json")
     assert result.returncode == 2 and result.stdout == b""
+
+
+def test_nul_in_the_answer_is_refused(tmp_path):
+    path = tmp_path / "answer.txt"
+    path.write_bytes(b"10k RPS \x00 at peak")
+    result = hedgehog("grade", "--question-id", "Q742", "--answer-file", str(path), "--json")
+    assert result.returncode == 2 and result.stdout == b""
+    assert "NUL" in result.stderr.decode()

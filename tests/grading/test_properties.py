@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hedgehog.grading.document import MAX_ANSWER_CHARS, MAX_STAGE_SCORE, GradeDocument, overall_score
-from hedgehog.grading.errors import GradingInputError
+from hedgehog.grading.errors import GradingInputError, UnreadableTextError
 from hedgehog.grading.grade import grade
 from hedgehog.grading.rubric import CONTRACT_STAGES
 
@@ -136,8 +136,13 @@ def test_grader_returns_valid_document_or_refuses_clearly(answer, question):
 @PROPERTY_SETTINGS
 @given(answer=st.one_of(special_text, long_text, st.text(min_size=1, max_size=400)), question=question_kwargs)
 def test_any_non_blank_answer_within_limit_is_graded(answer, question):
-    """Every answer with visible content up to the size limit gets a document, never a refusal."""
+    """Every answer with visible content up to the size limit gets a document; the only refusal
+    is for text no database can store (NUL, unpaired surrogates), and it is a named one."""
     if not answer.strip() or len(answer) > MAX_ANSWER_CHARS:
+        return
+    if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in answer):
+        with pytest.raises(UnreadableTextError):
+            grade(answer, grader="deterministic", **question)
         return
     document = grade(answer, grader="deterministic", **question)
     _assert_valid_document(document, answer)
@@ -151,7 +156,8 @@ def test_any_question_text_is_routed_or_refused(question_text, framework):
     answer = "We serve 2,000 RPS today; at 10x the database fails first, so we cache and shard."
     document = _grade_or_refuse(answer, question_text=question_text, framework=framework)
     if document is None:
-        assert not question_text.strip() or len(question_text.strip()) > MAX_ANSWER_CHARS
+        unreadable = any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in question_text)
+        assert not question_text.strip() or len(question_text.strip()) > MAX_ANSWER_CHARS or unreadable
         return
     _assert_valid_document(document, answer)
     if framework:

@@ -117,11 +117,6 @@ def test_odd_but_valid_text_is_graded_and_stored_verbatim(live):
         assert_complete(record)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service: GradeBody must refuse NUL and lone surrogates with a 4xx; today PostgreSQL (NUL, surrogate) "
-    "and SQLite (surrogate) answer 500 (DataError / UnicodeEncodeError). Remove this mark once fixed.",
-)
 def test_text_the_database_cannot_store_is_refused_not_a_500(live):
     client, auth, engine = live
     for label, body in UNSTORABLE.items():

@@ -20,6 +20,10 @@ class AnswerTooLongError(GradingInputError):
     code = "answer_too_long"
 
 
+class UnreadableTextError(GradingInputError):
+    code = "unreadable_text"
+
+
 class UnknownQuestionError(GradingInputError):
     code = "unknown_question"
 

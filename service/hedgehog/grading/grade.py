@@ -4,6 +4,7 @@ It validates the request (CONTRACT.md section 2's refusals), resolves the questi
 framework, and hands a `GradeRequest` to the chosen grader.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from hedgehog.grading.errors import (
     EmptyAnswerError,
     GradingInputError,
     UnknownFrameworkError,
+    UnreadableTextError,
 )
 from hedgehog.grading.questions import Question, get_question
 from hedgehog.grading.router import classify_question
@@ -36,6 +38,18 @@ class Grader(Protocol):
     def grade(self, request: GradeRequest) -> GradeDocument: ...
 
 
+# NUL and unpaired surrogates are not text: no database stores them and no reader sees them.
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def validate_text(text: str, what: str) -> str:
+    found = _UNREADABLE.search(text)
+    if found:
+        kind = "a NUL character" if found.group(0) == "\x00" else "an unpaired surrogate (invalid Unicode)"
+        raise UnreadableTextError(f"the {what} contains {kind} at position {found.start()}: remove it and try again")
+    return text
+
+
 def validate_answer(answer: str) -> str:
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswerError("the answer is empty: write an answer to grade")
@@ -43,7 +57,7 @@ def validate_answer(answer: str) -> str:
         raise AnswerTooLongError(
             f"the answer has {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}"
         )
-    return answer
+    return validate_text(answer, "answer")
 
 
 def validate_framework(framework: str) -> str:
@@ -67,7 +81,7 @@ def prepare_request(
         question = get_question(question_id)
         chosen = framework or question.framework
     elif question_text and question_text.strip():
-        text = question_text.strip()
+        text = validate_text(question_text.strip(), "question")
         if len(text) > MAX_ANSWER_CHARS:
             raise GradingInputError(f"the question has {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}")
         chosen = framework or classify_question(text).framework or "scale"
