@@ -120,7 +120,8 @@ def test_odd_but_valid_text_is_graded_and_stored_verbatim(live):
 def test_text_the_database_cannot_store_is_refused_not_a_500(live):
     client, auth, engine = live
     for label, body in UNSTORABLE.items():
-        response = client.post("/v1/submissions", content=body, headers={**auth, **JSON})
-        assert response.status_code != 500, f"{label}: 500 {response.text[:200]}"
-        if response.status_code != 201:
-            assert_clear_refusal(response, label)
+        for path in ("/v1/grade", "/v1/submissions"):
+            response = client.post(path, content=body, headers={**auth, **JSON})
+            assert response.status_code == 422, f"{label} {path}: {response.status_code} {response.text[:200]}"
+            assert response.json()["code"] == "unreadable_text", label
+    assert stored_submissions(engine) == {}
