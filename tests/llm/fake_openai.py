@@ -171,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a burst of 32 concurrent connects must not be reset by a backlog of 5
     fake: "FakeOpenAI"
 
 

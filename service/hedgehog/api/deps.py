@@ -1,5 +1,6 @@
 """Dependencies: settings, the database session, the current user and role checks."""
 
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Annotated
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from hedgehog.api.errors import ApiError
@@ -15,6 +17,8 @@ from hedgehog.config import Settings
 from hedgehog.db import crud
 from hedgehog.db.migrate import prepare_database
 from hedgehog.db.models import User, UserRole
+
+logger = logging.getLogger("hedgehog.api")
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 _schema_lock = threading.Lock()
@@ -40,8 +44,16 @@ def get_engine(request: Request) -> Engine:
 
 def get_session(request: Request) -> Iterator[Session]:
     ensure_schema(request.app.state)
-    with Session(request.app.state.engine) as session:
+    # expire_on_commit=False: what a request wrote stays readable after its commit without another
+    # round trip (which could fail if the database drops out just then).
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except SQLAlchemyError as e:  # the database went away after the response was decided
+            logger.warning("closing a database session failed: %s", e.__class__.__name__)
 
 
 # Database ids are 32-bit on every backend; larger numbers are a 422, not a driver overflow.

@@ -206,10 +206,9 @@ def store_submission(session: Session, learner: User, answer: str, doc: GradeDoc
             extra=extra,
         )
         session.add(submission)
-        session.flush()
-        for position, stage in enumerate(doc.stages):
-            session.add(
-                StageScore(
+        session.flush()  # the submission's id, for its stage rows
+        session.add_all(
+            StageScore(
                     submission_id=submission.id,
                     position=position,
                     stage_id=stage.id,
@@ -221,15 +220,16 @@ def store_submission(session: Session, learner: User, answer: str, doc: GradeDoc
                     critique=stage.critique,
                     missing=list(stage.missing),
                 )
-            )
-            session.flush()
+            for position, stage in enumerate(doc.stages)
+        )
         record_audit(session, learner, "submission.create", "submission", submission.id,
                      {"question_id": doc.question_id, "framework": doc.framework, "overall": doc.overall})
         session.commit()
     except Exception:
         session.rollback()
         raise
-    session.refresh(submission)
+    # No refresh after the commit: the row is stored, and a database that drops out right now
+    # must not turn that into "nothing was stored" (sessions keep loaded values on commit).
     return submission
 
 
