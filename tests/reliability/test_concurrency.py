@@ -67,6 +67,12 @@ def test_concurrent_submissions_are_stored_exactly_once(database_url, start_serv
         # One budget per learner across both worker processes (the counters live in Redis).
         assert per_learner[learner_id] <= LIMIT_PER_LEARNER
         assert limited[learner_id] >= PER_LEARNER - LIMIT_PER_LEARNER
+    # Concurrent attempts at the same question get distinct attempt numbers, 1..n per learner and question.
+    attempts: dict[tuple[int, str], list[int]] = {}
+    for learner_id, body in accepted.values():
+        attempts.setdefault((learner_id, body["grade"]["question_id"]), []).append(body["attempt_number"])
+    for key, numbers in attempts.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), f"{key}: attempt numbers {sorted(numbers)}"
     # 503s are the server shedding load (database pool wait exceeded); most of the budget still gets through.
     assert statuses[201] >= LEARNERS * LIMIT_PER_LEARNER // 2, f"too few accepted: {statuses}"
     engine.dispose()

@@ -187,7 +187,11 @@ def _same_question(learner_id: int, doc: GradeDocument):  # noqa: ANN202
 def store_submission(session: Session, learner: User, answer: str, doc: GradeDocument) -> Submission:
     """The submission, its stage scores and the audit row in one transaction."""
     try:
-        attempt = session.exec(_same_question(learner.id, doc)).one() + 1
+        # Two submissions to the same question at once must not share an attempt number: on
+        # PostgreSQL the learner's row is locked for the transaction; on SQLite the count runs
+        # inside the INSERT statement itself, which SQLite executes atomically among writers.
+        session.exec(select(User.id).where(User.id == learner.id).with_for_update())
+        attempt = _same_question(learner.id, doc).scalar_subquery() + 1
         extra = doc.model_dump(mode="json", exclude=_COLUMN_FIELDS)
         submission = Submission(
             learner_id=learner.id,
@@ -207,6 +211,7 @@ def store_submission(session: Session, learner: User, answer: str, doc: GradeDoc
         )
         session.add(submission)
         session.flush()  # the submission's id, for its stage rows
+        session.refresh(submission, ["attempt_number"])  # computed by the INSERT; read it inside the transaction
         session.add_all(
             StageScore(
                     submission_id=submission.id,
