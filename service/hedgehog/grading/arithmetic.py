@@ -87,9 +87,9 @@ _RESTATE = re.compile(
 )
 
 
-# Per second against per day, month or year: the classic QPS conversion. Hours and days are left
+# Per second against per minute, hour, day, month or year: the classic QPS conversions. Hours and days are left
 # alone ("a day" may be a 10-hour working day), and "so" may hide a factor ("each user ... so").
-_CONVERSIONS = [{1.0, 86400.0}, {1.0, 2592000.0}, {1.0, 31536000.0}]
+_CONVERSIONS = [{1.0, 60.0}, {1.0, 3600.0}, {60.0, 3600.0}, {1.0, 86400.0}, {1.0, 2592000.0}, {1.0, 31536000.0}]
 
 
 def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:

@@ -70,7 +70,7 @@ def score_stage(
         )
         if len(groups) >= stage.min_groups_for_solid and required and has_detail and depth >= 12:
             score = 3
-            substantial = depth >= 40 and sum(1 for s in applied if s in analysis.primary) >= 2
+            substantial = depth >= 30 and sum(1 for s in applied if s in analysis.primary) >= 2
             if substantial and all(
                 excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
                 for check in stage.excellence
