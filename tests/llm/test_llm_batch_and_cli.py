@@ -74,7 +74,7 @@ def test_cli_grades_with_the_llm_and_prints_usage(fake_openai, cli_env, tmp_path
     result = run_cli(["grade", "--question-id", "Q473", "--answer-file", "answer.txt", "--grader", "llm", "--json"], cli_env, tmp_path)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["grader"] == "llm" and doc["model"] == MODEL and doc["prompt_version"] == "v1"
+    assert doc["grader"] == "llm" and doc["model"] == MODEL and doc["prompt_version"] == "v2"
     assert doc["usage"]["prompt_tokens"] == 1500 and doc["usage"]["cached_tokens"] == 1024
     assert doc["usage"]["estimated_cost_usd"] > 0
     assert [s["score"] for s in doc["stages"]] == [3, 3, 2, 3] and doc["overall"] == 69

@@ -90,7 +90,7 @@ def test_grades_are_served_from_the_database_by_a_new_grader(engine, fake_openai
     with Session(engine) as session:
         row = session.exec(select(LLMCacheEntry)).one()
     assert row.key == LLMGrader(settings, cache=SqlCache(engine)).cache_key(q473_request)
-    assert row.model == "gpt-4o-mini-2024-07-18" and row.prompt_version == "v1"
+    assert row.model == "gpt-4o-mini-2024-07-18" and row.prompt_version == "v2"
     assert row.rubric_version == q473_request.rubric.rubric_version
 
 

@@ -31,7 +31,7 @@ def test_valid_grade_uses_model_scores_and_computes_overall_in_code(fake_openai,
         assert all(quote in ANSWER for quote in stage_grade.evidence)
         assert stage_grade.critique == f"Critique of {stage_grade.id}."
     assert doc.flags == []
-    assert doc.model == MODEL and doc.prompt_version == "v1"
+    assert doc.model == MODEL and doc.prompt_version == "v2"
     assert doc.usage.prompt_tokens == 1500 and doc.usage.cached_tokens == 1024 and doc.usage.completion_tokens == 250
     assert doc.usage.estimated_cost_usd == estimate_cost(MODEL, 1500, 1024, 250) > 0
     assert doc.details["llm"]["requests"] == 1
@@ -339,3 +339,28 @@ def test_an_unrelated_bad_request_is_not_remembered_as_missing_json_schema(fake_
     assert LLMGrader(settings_for()).grade(q473_request).grader == "llm"  # JSON mode tried once, and it worked
     LLMGrader(settings_for()).grade(prepare_request(ANSWER + " Again.", question_id="Q473"))
     assert [r.response_format_type for r in fake_openai.requests] == ["json_schema", "json_object", "json_schema"]
+
+
+def test_a_wrong_calculation_caps_capacity_needs_whatever_the_model_says(fake_openai, settings_for):
+    """The contract's arithmetic cap is enforced in code: 2 trillion x 3 MB is 6 EB, not 600 PB."""
+    answer = (
+        "Assume a billion users with 2,000 photos each at 3 MB. So a billion users times 2,000 photos is "
+        "2 trillion photos, times 3 MB is 600 petabytes. Growth is about 20% a year, holidays triple uploads, "
+        "and I'd keep a 25% buffer. Cost fails first, so tier cold photos to cheaper storage."
+    )
+    request = prepare_request(answer, question_id="Q745")
+    quote = "2 trillion photos, times 3 MB is 600 petabytes"
+    fake_openai.script(grade_reply([
+        stage("current_load", 3, ["Assume a billion users with 2,000 photos each at 3 MB."]),
+        stage("growth_projection", 2, ["Growth is about 20% a year"]),
+        stage("nonlinear_factors", 3, ["holidays triple uploads"]),
+        stage("capacity_needs", 4, [quote]),
+        stage("bottlenecks", 3, ["Cost fails first, so tier cold photos to cheaper storage."]),
+    ]))
+    doc = LLMGrader(settings_for()).grade(request)
+    needs = next(s for s in doc.stages if s.id == "capacity_needs")
+    assert doc.grader == "llm"
+    assert needs.score == 2 and needs.label == "Partial"
+    assert "Check the arithmetic" in needs.critique and "600P" in needs.critique
+    assert "arithmetic_error" in doc.flags
+    assert doc.overall == overall_score([s.score for s in doc.stages])

@@ -62,7 +62,7 @@ def test_bank_hints_reach_the_user_message():
 def test_manifest_names_every_role_and_a_version():
     prompts = default_prompt_set()
     assert set(prompts.templates) == set(TEMPLATE_ROLES)
-    assert prompts.version == "v1" and len(prompts.content_hash) == 64
+    assert prompts.version == "v2" and len(prompts.content_hash) == 64
 
 
 def test_a_template_using_an_unknown_variable_is_a_named_error(tmp_path):

@@ -25,7 +25,9 @@ from typing import Any
 import openai
 
 from hedgehog.config import Settings, get_settings
+from hedgehog.grading.arithmetic import check_arithmetic
 from hedgehog.grading.document import GradeDocument, StageGrade, Usage, overall_score
+from hedgehog.grading.quantities import find_quantities
 from hedgehog.grading.errors import HedgehogError
 from hedgehog.grading.grade import GradeRequest, get_grader
 from hedgehog.grading.lexicon import load_lexicon
@@ -337,6 +339,7 @@ class LLMGrader:
             if "injection" not in flags:
                 flags.append("injection")
             notes.append("injection: the model reported text addressed to the grader; it was ignored for scoring")
+        self._check_arithmetic(request, screened, stage_grades, flags, notes)
         usage = self._usage(ledger, details)
         if self._cache_note:
             details["cache"] = {"error": self._cache_note}
@@ -357,6 +360,29 @@ class LLMGrader:
             notes=list(dict.fromkeys(notes)),
             details=details,
         )
+
+    @staticmethod
+    def _check_arithmetic(
+        request: GradeRequest, screened: ScreenedText, stage_grades: list[StageGrade], flags: list[str], notes: list[str]
+    ) -> None:
+        """The contract's cap is enforced in code, not left to the model: a calculation in the answer
+        whose stated result does not follow caps capacity_needs at 2 (the deterministic checker)."""
+        wrong = [
+            c
+            for c in check_arithmetic(request.answer, find_quantities(request.answer))
+            if not c.consistent and not any(a <= c.start < b for a, b in screened.injection_spans)
+        ]
+        if not wrong:
+            return
+        flags.append("arithmetic_error")
+        notes.extend(f"Arithmetic: {c.describe()}." for c in wrong)
+        labels = {a.score: a.label for a in request.rubric.anchors}
+        named = "Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + "."
+        for i, grade in enumerate(stage_grades):
+            if grade.id == "capacity_needs" and grade.score > 2:
+                stage_grades[i] = grade.model_copy(
+                    update={"score": 2, "label": labels[2], "critique": f"{grade.critique} {named}".strip()}
+                )
 
     def _usage(self, ledger: _Ledger, details: dict[str, Any]) -> Usage:
         model = self.settings.hedgehog_model
