@@ -262,6 +262,20 @@ def _cut_off(completion: ChatCompletion | None, reason: str, request_id: str | N
     )
 
 
+def _give_up_or_wait(e: openai.OpenAIError, call: ChatCall, settings: Settings, attempt: int) -> "ChatOutcome | float":
+    """After a failed attempt: the final outcome, or how many seconds to wait before the next try
+    (shared by the sync and async request loops)."""
+    failure = _classify(e, call, settings)
+    if not failure.retryable or attempt > settings.llm_max_retries:
+        return ChatOutcome(
+            failure=failure.reason,
+            detail=_after(failure.detail, attempt),
+            attempts=attempt,
+            server_message=failure.server_message,
+        )
+    return _backoff(settings, attempt, failure.retry_after)
+
+
 def request(client: openai.OpenAI, settings: Settings, call: ChatCall, sleep=time.sleep) -> ChatOutcome:
     """One chat request with retries (blocking)."""
     attempt = 0
@@ -280,15 +294,10 @@ def request(client: openai.OpenAI, settings: Settings, call: ChatCall, sleep=tim
         except ValueError as e:  # a 200 whose body is not JSON at all
             return ChatOutcome(failure="invalid_reply", detail=f"unreadable response: {e}"[:300], attempts=attempt)
         except openai.OpenAIError as e:
-            failure = _classify(e, call, settings)
-            if not failure.retryable or attempt > settings.llm_max_retries:
-                return ChatOutcome(
-                    failure=failure.reason,
-                    detail=_after(failure.detail, attempt),
-                    attempts=attempt,
-                    server_message=failure.server_message,
-                )
-            sleep(_backoff(settings, attempt, failure.retry_after))
+            verdict = _give_up_or_wait(e, call, settings, attempt)
+            if isinstance(verdict, ChatOutcome):
+                return verdict
+            sleep(verdict)
             continue
         outcome.attempts = attempt
         return outcome
@@ -312,15 +321,10 @@ async def arequest(client: openai.AsyncOpenAI, settings: Settings, call: ChatCal
         except ValueError as e:  # a 200 whose body is not JSON at all
             return ChatOutcome(failure="invalid_reply", detail=f"unreadable response: {e}"[:300], attempts=attempt)
         except openai.OpenAIError as e:
-            failure = _classify(e, call, settings)
-            if not failure.retryable or attempt > settings.llm_max_retries:
-                return ChatOutcome(
-                    failure=failure.reason,
-                    detail=_after(failure.detail, attempt),
-                    attempts=attempt,
-                    server_message=failure.server_message,
-                )
-            await asyncio.sleep(_backoff(settings, attempt, failure.retry_after))
+            verdict = _give_up_or_wait(e, call, settings, attempt)
+            if isinstance(verdict, ChatOutcome):
+                return verdict
+            await asyncio.sleep(verdict)
             continue
         outcome.attempts = attempt
         return outcome
