@@ -193,9 +193,6 @@ class CueMatcher:
             if anchors is None or any(a in lowered for a in anchors):
                 yield from part.matches(lowered)
 
-    def search(self, text: str, lowered: str | None = None) -> bool:
-        return next(self.finditer(text, lowered), None) is not None
-
     def find_in_spans(self, index: "SpanIndex") -> Iterator[tuple[int, str]]:
         """(span index, matched text) for matches inside each span (a sentence): ^ is the
         span's start, and a span without any of a cue's anchors is never scanned."""

@@ -12,7 +12,6 @@ from hedgehog.grading.text import words
 @dataclass
 class CompiledStage:
     stage: Stage
-    order: int
     heading: re.Pattern[str] | None
     markers: CueMatcher | None
     groups: list[tuple[str, CueMatcher]]
@@ -35,7 +34,6 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     stages = [
         CompiledStage(
             stage=s,
-            order=i,
             # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
             heading=re.compile(
                 r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
@@ -48,7 +46,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             groups=[(g.id, CueMatcher(g.cues)) for g in s.groups],
             group_weights={g.id: g.weight for g in s.groups},
         )
-        for i, s in enumerate(rubric.stages)
+        for s in rubric.stages
     ]
     compiled = CompiledRubric(rubric, stages)
     _compiled_cache[id(rubric)] = (rubric, compiled)

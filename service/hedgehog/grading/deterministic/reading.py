@@ -24,7 +24,6 @@ DERIVATION = re.compile(
 class SentenceInfo:
     sentence: Sentence
     injected: bool = False
-    quantities: list[Quantity] = field(default_factory=list)
     concrete: list[Quantity] = field(default_factory=list)
     markers: dict[str, int] = field(default_factory=dict)
     groups: dict[str, dict[str, set[str]]] = field(default_factory=dict)
@@ -82,7 +81,6 @@ def read_answer(
     for q in quantities:
         info = owner(q.start)
         if info is not None:
-            info.quantities.append(q)
             if q.is_concrete and not _restated(q, question_quantities):
                 info.concrete.append(q)
     checks = check_arithmetic(answer, quantities)
