@@ -1,18 +1,22 @@
 """Fast matching of many cue patterns against one answer.
 
-The rubric's cues are hundreds of case-insensitive alternatives; scanning an answer with all of
-them is the grader's main cost. Each cue is compiled on its own and paired with its *anchors*:
-literal strings one of which every match must contain (derived from the pattern itself). A cue
-whose anchors do not occur in the lower-cased answer cannot match and is skipped with a plain
-substring test, which is far cheaper than running the regex.
+The rubric's cues are hundreds of case-insensitive regexes; running each over an answer is what
+the grader would spend most of its time on. Instead, one Aho-Corasick pass over the lower-cased
+answer finds every occurrence of every cue's literal *anchors*, derived from the pattern itself:
+- a *prefix* is a literal that every match starts with ("peak" for \bpeaks?\b): the cue's regex
+  is then tried only where one of its prefixes occurs, with `pattern.match` at that position;
+- failing that, an *anchor* is a literal every match contains: the cue runs only over the
+  sentences that hold one.
+Cues with neither run over the whole answer. Either way the matches are exactly what
+`finditer` over each sentence would give.
 """
 
 import bisect
 import re
-
-import ahocorasick
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import ahocorasick
 
 try:  # Python 3.11+
     import re._constants as _c
@@ -22,6 +26,8 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse as _parser  # type: ignore[no-redef]
 
 _MIN_ANCHOR = 3
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _literal_runs(items) -> list[str]:
@@ -64,12 +70,112 @@ def _anchors(items) -> set[str] | None:
 
 
 def pattern_anchors(pattern: str) -> frozenset[str] | None:
+    """Literals (lower case) one of which every match of `pattern` contains, or None."""
     try:
         parsed = _parser.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
     found = _anchors(list(parsed))
     if not found or any(len(a) < _MIN_ANCHOR for a in found):
+        return None
+    return frozenset(found)
+
+
+# Where a match can start, besides a literal prefix: at a sentence's start (^), at the first
+# digit of a run of digits (\d+...), or at its last digit (\d followed by no digit).
+SENTENCE_START, DIGITS_START, DIGITS_LAST = "\x00^", "\x00d+", "\x00d$"
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT)
+
+
+def _is_digit_class(op, arg) -> bool:
+    return op is _c.IN and arg == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]
+
+
+def _may_start_with_digit(items: list) -> bool:
+    """Whether this sequence can match a digit first, or nothing at all (conservative)."""
+    for k, (op, arg) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            continue
+        rest = items[k + 1:]
+        if op is _c.LITERAL:
+            return chr(arg).isdigit()
+        if op is _c.IN:
+            return not all(
+                (o is _c.CATEGORY and a in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_DIGIT))
+                or (o is _c.LITERAL and not chr(a).isdigit())
+                for o, a in arg
+            )
+        if op is _c.SUBPATTERN:
+            return _may_start_with_digit(list(arg[-1]) + rest)
+        if op is _c.BRANCH:
+            return any(_may_start_with_digit(list(b) + rest) for b in arg[1])
+        if op in _REPEATS:
+            low, _, item = arg
+            return _may_start_with_digit(list(item) + rest) or (low == 0 and _may_start_with_digit(rest))
+        return True
+    return True
+
+
+def _starts(items: list, flags: int, asserted: bool = False) -> set[str] | None:
+    """Where every match of this sequence starts: literal prefixes (lower case) or one of the
+    markers above; "" when it may start with nothing known, None when unknown."""
+    for k, (op, arg) in enumerate(items):
+        rest = items[k + 1:]
+        if op is _c.AT and arg is _c.AT_BEGINNING and not flags & re.MULTILINE:
+            return {SENTENCE_START}
+        if op in _ZERO_WIDTH:
+            asserted = asserted or not (op is _c.AT and arg is _c.AT_BOUNDARY)
+            continue  # \b and look-arounds consume nothing
+        if op is _c.LITERAL:
+            run = [chr(arg)]
+            for op2, arg2 in rest:
+                if op2 is not _c.LITERAL:
+                    break
+                run.append(chr(arg2))
+            prefix = "".join(run).lower()
+            if len(prefix) < 3:  # "t(wo|hree)": a short run is worth extending into what follows
+                following = _starts(rest[len(run) - 1:], flags)
+                if following and all(f and not f.startswith("\x00") for f in following):
+                    return {prefix + f for f in following}
+            return {prefix}
+        if asserted and _is_digit_class(op, arg) or asserted and op in _REPEATS and _is_digit_class(*arg[2][0]):
+            return None  # a look-around before digits may pick a digit mid-run
+        if _is_digit_class(op, arg):
+            return None if _may_start_with_digit(rest) else {DIGITS_LAST}
+        if op in _REPEATS and arg[0] >= 1 and len(arg[2]) == 1 and _is_digit_class(*arg[2][0]):
+            return {DIGITS_START}  # a match inside a run would also match from the run's first digit
+        if op is _c.SUBPATTERN:
+            return _starts(list(arg[-1]) + rest, flags, asserted)
+        if op is _c.BRANCH:
+            found: set[str] = set()
+            for branch in arg[1]:
+                sub = _starts(list(branch) + rest, flags, asserted)
+                if sub is None:
+                    return None
+                found |= sub
+            return found
+        if op in _REPEATS:
+            low, _, item = arg
+            with_item = _starts(list(item) + rest, flags, asserted)
+            if with_item is None:
+                return None
+            if low >= 1:
+                return with_item
+            without = _starts(rest, flags, asserted)
+            return None if without is None else with_item | without
+        return None  # a class, a wildcard, a group reference ...
+    return {""}
+
+
+def pattern_starts(pattern: str) -> frozenset[str] | None:
+    """Where every match of `pattern` starts (see _starts), or None when that is unknown or
+    would be too common to help (a one-letter prefix)."""
+    try:
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    found = _starts(list(parsed), parsed.state.flags)
+    if not found or any(s == "" or (len(s) == 1 and s.isalnum()) for s in found):
         return None
     return frozenset(found)
 
@@ -134,141 +240,183 @@ def _at_boundary(text: str, pos: int) -> bool:
     return before != after
 
 
-@dataclass(frozen=True)
-class _Part:
-    # A leading \b stops the regex engine from skipping ahead to a literal prefix, which costs
-    # most of the time; alternatives that start with \b run without it and are checked after.
-    bounded: re.Pattern[str] | None  # alternatives that began with \b, with it removed
-    free: re.Pattern[str] | None  # the others, as written
+class _Cue:
+    """One cue pattern with what the anchor pass needs to know about it."""
 
-    def matches(self, text: str) -> Iterator[re.Match[str]]:
-        if self.bounded is not None:
-            for m in self.bounded.finditer(text):
-                if _at_boundary(text, m.start()):
-                    yield m
-        if self.free is not None:
-            yield from self.free.finditer(text)
+    __slots__ = ("regex", "starts", "plain_starts", "anchors", "line_start", "_bounded", "_free")
 
-
-def _part(patterns: list[str]) -> _Part | None:
-    if not patterns:
-        return None
-    bounded, free = [], []
-    for pattern in patterns:
+    def __init__(self, pattern: str) -> None:
+        flags = re.IGNORECASE if _has_upper_literal(pattern) else 0  # the text is lower-cased already
+        self.regex = re.compile(pattern, flags)
+        self.starts = pattern_starts(pattern)
+        self.plain_starts = self.starts is not None and not any(s.startswith("\x00") for s in self.starts)
+        self.anchors = pattern_anchors(pattern)
+        self.line_start = "^" in pattern.replace("[^", "")
+        # For full scans: a leading \b stops the regex engine from skipping ahead to a literal
+        # prefix, so alternatives that start with \b run without it and are checked after.
+        bounded, free = [], []
         for alternative in split_alternatives(pattern):
             if alternative.startswith("\\b") and not alternative.startswith("\\b|"):
                 bounded.append(alternative[2:])
             else:
                 free.append(alternative)
-    flags = re.IGNORECASE if any(_has_upper_literal(p) for p in patterns) else 0
 
-    def build(parts: list[str]) -> re.Pattern[str] | None:
-        return re.compile("|".join(f"(?:{p})" for p in parts), flags) if parts else None
+        def build(parts: list[str]) -> re.Pattern[str] | None:
+            return re.compile("|".join(f"(?:{p})" for p in parts), flags) if parts else None
 
-    return _Part(build(bounded), build(free))
+        self._bounded, self._free = build(bounded), build(free)
+
+    def scan(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches anywhere in `text` (lower-cased), without using anchors."""
+        if self._bounded is not None:
+            for m in self._bounded.finditer(text):
+                if _at_boundary(text, m.start()):
+                    yield m
+        if self._free is not None:
+            yield from self._free.finditer(text)
 
 
 class CueMatcher:
-    """Case-insensitive matching of a list of patterns, as one alternation would, but faster.
-
-    Each cue runs on its own, only on the sentences that hold one of its anchors; cues without
-    anchors run once over the whole text.
-    """
+    """Case-insensitive matching of a list of patterns, as one alternation would, but faster."""
 
     def __init__(self, patterns: list[str]) -> None:
         self.patterns = list(patterns)
-        self._cues: list[tuple[_Part, frozenset[str] | None, bool]] = []
-        for pattern in patterns:
-            part = _part([pattern])
-            assert part is not None
-            self._cues.append((part, pattern_anchors(pattern), "^" in pattern.replace("[^", "")))
-        self.anchors: frozenset[str] = frozenset(a for _, found, _ in self._cues if found for a in found)
+        self.cues = [_Cue(p) for p in self.patterns]
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
-        """Matches over the whole `text` (lower-cased); offsets are those of `text`."""
-        lowered = text.lower() if lowered is None else lowered
-        if len(lowered) != len(text):  # rare Unicode whose lower case changes length: keep offsets exact
-            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        for part, anchors, _ in self._cues:
-            if anchors is None or any(a in lowered for a in anchors):
-                yield from part.matches(lowered)
+        """Matches over the whole `text`; offsets are those of `text`."""
+        lowered = fold_case(text) if lowered is None else lowered
+        for cue in self.cues:
+            if cue.anchors is None or any(a in lowered for a in cue.anchors):
+                yield from cue.scan(lowered)
 
-    def find_in_spans(self, index: "SpanIndex") -> Iterator[tuple[int, str]]:
-        """(span index, matched text) for matches inside each span (a sentence): ^ is the
-        span's start, and a span without any of a cue's anchors is never scanned."""
-        for part, anchors, line_start in self._cues:
-            if anchors is None:
-                if line_start:
-                    for i, piece in enumerate(index.pieces):
-                        for m in part.matches(piece):
-                            yield i, m.group(0)
-                else:
-                    yield from index.scan_whole(part)  # one pass beats a pass per sentence
-                continue
-            spans = [index.spans_with(a) for a in anchors]
-            candidates = [s for s in spans if s]
-            if not candidates:
-                continue
-            for i in sorted(set().union(*candidates)) if len(candidates) > 1 else sorted(candidates[0]):
-                for m in part.matches(index.pieces[i]):
-                    yield i, m.group(0)
+    def find_in_spans(self, scan: "AnswerScan") -> Iterator[tuple[int, str]]:
+        """(sentence index, matched text) for every match inside a sentence of the scanned answer."""
+        for cue in self.cues:
+            yield from scan.hits(cue)
 
 
-class AnchorAutomaton:
-    """Every anchor of a set of matchers in one Aho-Corasick automaton: one pass over an answer
-    tells which sentences hold which anchors."""
+def fold_case(text: str) -> str:
+    """Lower case with offsets kept: the few characters whose lower case is longer stay as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class CueIndex:
+    """Every cue of a set of matchers behind one Aho-Corasick automaton of their literals."""
 
     def __init__(self, matchers: list[CueMatcher]) -> None:
+        by_literal: dict[str, tuple[list[_Cue], list[_Cue]]] = {}
+        self.unanchored: list[_Cue] = []
+        for cue in (c for m in matchers for c in m.cues):
+            if cue.starts is not None:
+                for start in cue.starts:
+                    if not start.startswith("\x00"):
+                        by_literal.setdefault(start, ([], []))[0].append(cue)
+            elif cue.anchors is not None:
+                for a in cue.anchors:
+                    by_literal.setdefault(a, ([], []))[1].append(cue)
+            else:
+                self.unanchored.append(cue)
         self._automaton = ahocorasick.Automaton()
-        for anchor in sorted({a for m in matchers for a in m.anchors}):
-            self._automaton.add_word(anchor, anchor)
-        self._empty = len(self._automaton) == 0
-        if not self._empty:
+        for literal, (starting, containing) in sorted(by_literal.items()):
+            self._automaton.add_word(literal, (len(literal), tuple(starting), tuple(containing)))
+        if by_literal:
             self._automaton.make_automaton()
+        self._empty = not by_literal
 
-    def occurrences(self, lowered: str) -> Iterator[tuple[int, str]]:
-        """(start offset, anchor) for every occurrence."""
-        if self._empty:
-            return
-        for end, anchor in self._automaton.iter(lowered):
-            yield end - len(anchor) + 1, anchor
+    def scan(self, lowered: str, spans: list[tuple[int, int]]) -> "AnswerScan":
+        return AnswerScan(self, lowered, spans)
 
 
-class SpanIndex:
-    """One answer's lower-cased sentences, with which sentences hold which anchor."""
+class AnswerScan:
+    """One answer's sentences (lower-cased) and where each cue's literals occur in them."""
 
-    def __init__(self, lowered: str, spans: list[tuple[int, int]], automaton: AnchorAutomaton | None = None) -> None:
+    def __init__(self, index: CueIndex, lowered: str, spans: list[tuple[int, int]]) -> None:
         self.lowered = lowered
         self.spans = spans
         self.pieces = [lowered[a:b] for a, b in spans]
-        self._starts = [a for a, _ in spans]
-        self._complete = automaton is not None
-        memo: dict[str, set[int]] = {}
-        if automaton is not None:
-            for start, anchor in automaton.occurrences(lowered):
-                i = bisect.bisect_right(self._starts, start) - 1
-                if i >= 0 and start + len(anchor) <= spans[i][1]:
-                    memo.setdefault(anchor, set()).add(i)
-        self._memo: dict[str, frozenset[int] | set[int]] = dict(memo)
+        self._starts = starts = [a for a, _ in spans]
+        self._ends = ends = [b for _, b in spans]
+        positions: dict[_Cue, list[tuple[int, int]]] = {}
+        sentences: dict[_Cue, set[int]] = {}
+        if not index._empty:
+            for last, (length, starting, containing) in index._automaton.iter(lowered):
+                start = last - length + 1
+                i = bisect.bisect_right(starts, start) - 1
+                if i < 0 or last >= ends[i]:
+                    continue  # not inside one sentence
+                offset = start - starts[i]
+                for cue in starting:
+                    found = positions.get(cue)
+                    if found is None:
+                        positions[cue] = [(i, offset)]
+                    else:
+                        found.append((i, offset))
+                for cue in containing:
+                    held = sentences.get(cue)
+                    if held is None:
+                        sentences[cue] = {i}
+                    else:
+                        held.add(i)
+        self._positions = positions
+        self._sentences = sentences
+        self._runs: list[tuple[int, int, int]] | None = None
 
-    def scan_whole(self, part: _Part) -> Iterator[tuple[int, str]]:
-        for m in part.matches(self.lowered):
+    def _digit_runs(self) -> list[tuple[int, int, int]]:
+        """(sentence, first digit, end) of every run of digits inside a sentence, found once."""
+        if self._runs is None:
+            self._runs = []
+            for m in _DIGIT_RUN.finditer(self.lowered):
+                i = bisect.bisect_right(self._starts, m.start()) - 1
+                if i >= 0 and m.end() <= self._ends[i]:
+                    self._runs.append((i, m.start() - self._starts[i], m.end() - self._starts[i]))
+        return self._runs
+
+    def _candidates(self, cue: _Cue) -> list[tuple[int, int]]:
+        """(sentence, offset) of every place a match of `cue` can start, in order."""
+        found = list(self._positions.get(cue, ()))
+        starts = cue.starts
+        if SENTENCE_START in starts:
+            found += [(i, 0) for i in range(len(self.pieces))]
+        if DIGITS_START in starts:
+            found += [(i, a) for i, a, _ in self._digit_runs()]
+        if DIGITS_LAST in starts:
+            found += [(i, b - 1) for i, _, b in self._digit_runs()]
+        return sorted(set(found)) if len(found) > 1 else found
+
+    def hits(self, cue: _Cue) -> list[tuple[int, str]]:
+        """(sentence index, matched text) for each match of `cue` inside a sentence, as finditer
+        over each sentence would find them (^ is the sentence's start)."""
+        if cue.starts is not None:
+            found = self._positions.get(cue) if cue.plain_starts else self._candidates(cue)
+            if not found:
+                return []
+            if len(found) > 1 and cue.plain_starts:
+                found = sorted(set(found))
+            out = []
+            pieces, match = self.pieces, cue.regex.match
+            last_i, last_end = -1, -1
+            for i, offset in found:
+                if i == last_i and offset < last_end:
+                    continue  # inside the previous match, as finditer would skip it
+                m = match(pieces[i], offset)
+                if m is not None:
+                    out.append((i, m.group()))
+                    last_i, last_end = i, m.end()
+            return out
+        held = self._sentences.get(cue)
+        if held is not None:
+            return [(i, m.group()) for i in sorted(held) for m in cue.regex.finditer(self.pieces[i])]
+        if cue.anchors is not None:
+            return []
+        if cue.line_start:
+            return [(i, m.group()) for i, piece in enumerate(self.pieces) for m in cue.regex.finditer(piece)]
+        out = []
+        for m in cue.scan(self.lowered):  # one pass beats a pass per sentence
             i = bisect.bisect_right(self._starts, m.start()) - 1
-            if i >= 0 and m.end() <= self.spans[i][1]:
-                yield i, m.group(0)
-
-    def spans_with(self, anchor: str) -> frozenset[int] | set[int]:
-        found = self._memo.get(anchor)
-        if found is not None:
-            return found
-        if self._complete:
-            return frozenset()  # the automaton saw every anchor: this one does not occur
-        hits: set[int] = set()
-        pos = self.lowered.find(anchor)
-        while pos != -1:
-            i = bisect.bisect_right(self._starts, pos) - 1
-            if i >= 0 and pos + len(anchor) <= self.spans[i][1]:
-                hits.add(i)
-            pos = self.lowered.find(anchor, pos + 1)
-        self._memo[anchor] = hits
-        return hits
+            if i >= 0 and m.end() <= self._ends[i]:
+                out.append((i, m.group()))
+        return out

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from hedgehog.grading.lexicon import Lexicon, compile_any
-from hedgehog.grading.matcher import AnchorAutomaton, CueMatcher
+from hedgehog.grading.matcher import CueIndex, CueMatcher
 from hedgehog.grading.rubric import Rubric, Stage
 from hedgehog.grading.text import words
 
@@ -92,17 +92,18 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
     return patterns
 
 
-_automata: dict[tuple[int, int], tuple[CompiledRubric, LexiconPatterns, AnchorAutomaton]] = {}
+_indexes: dict[tuple[int, int], tuple[CompiledRubric, LexiconPatterns, CueIndex]] = {}
 
 
-def anchor_automaton(compiled: CompiledRubric, lex: LexiconPatterns) -> AnchorAutomaton:
+def cue_index(compiled: CompiledRubric, lex: LexiconPatterns) -> CueIndex:
+    """Every cue matched sentence by sentence, behind one anchor automaton."""
     key = (id(compiled), id(lex))
-    cached = _automata.get(key)
+    cached = _indexes.get(key)
     if cached and cached[0] is compiled and cached[1] is lex:
         return cached[2]
-    matchers = [lex.injection, lex.recitals, lex.observability, lex.tie_phrases]
+    matchers = [lex.recitals, lex.observability, lex.tie_phrases]
     for cs in compiled.stages:
         matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
-    automaton = AnchorAutomaton(matchers)
-    _automata[key] = (compiled, lex, automaton)
-    return automaton
+    index = CueIndex(matchers)
+    _indexes[key] = (compiled, lex, index)
+    return index

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
-from hedgehog.grading.deterministic.patterns import CompiledRubric, LexiconPatterns, anchor_automaton
-from hedgehog.grading.matcher import SpanIndex
+from hedgehog.grading.deterministic.patterns import CompiledRubric, LexiconPatterns, cue_index
+from hedgehog.grading.matcher import fold_case
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.text import Sentence, split_sentences, words
 
@@ -65,7 +65,7 @@ def read_answer(
         return [x for x in infos[first:] if x.sentence.start < end and x.sentence.end > start]
 
     # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
-    lowered = _fold(answer)
+    lowered = fold_case(answer)
     injections = sorted(lex.injection.finditer(answer, lowered), key=lambda m: m.start())
     for m in injections:
         for info in spanning(m.start(), m.end()):
@@ -96,7 +96,7 @@ def read_answer(
                     info.figure_groups.setdefault(sid, set()).add(gid)
 
     # Cues match within a sentence (a heading's ^ is the sentence's start).
-    span_index = SpanIndex(lowered, [(s.start, s.end) for s in sentences], anchor_automaton(compiled, lex))
+    span_index = cue_index(compiled, lex).scan(lowered, [(s.start, s.end) for s in sentences])
     for cs in compiled.stages:
         sid = cs.stage.id
         if cs.markers is not None:
@@ -162,14 +162,6 @@ def _lend_headers(infos: list[SentenceInfo]) -> None:
                 target[gid] = target.get(gid, set()) | hits
         for sid, count in header_markers.items():
             body.markers[sid] = body.markers.get(sid, 0) + count
-
-
-def _fold(text: str) -> str:
-    """Lower case with offsets kept: the few characters whose lower case is longer stay as they are."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _stem(word: str) -> str:
