@@ -1,9 +1,13 @@
 """Quantities with units and the arithmetic checker."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hedgehog.grading.arithmetic import check_arithmetic
-from hedgehog.grading.quantities import find_quantities
+from hedgehog.grading.quantities import _vocabulary, _word_numbers, find_quantities
 
 
 def one(text):
@@ -109,3 +113,36 @@ def test_a_rate_restated_over_another_period_is_checked():
 )
 def test_restatements_with_hidden_factors_get_no_verdict(text):
     assert all(c.consistent for c in checks(text))
+
+
+# The fast paths below must find exactly what the plain patterns they stand in for would.
+_WORDY = ["a", "an", "A", "a few", "a couple of", "two", "twenty-one", "hundred", "thousand", "million", "half",
+          "data", "and", "banana", "mb", "megabytes", "gigabit per second", "per second", "%", "x", "-", "5", "1.5",
+          "Gbps", "TB", "kilobytes a second", "days", "ms", "fold", "times", "users", "\n", "\u00a0", "a-million"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDY), st.sampled_from(["", " ", "  ", "-", "."])), max_size=30))
+def test_word_numbers_are_what_the_number_word_pattern_finds(parts):
+    text = "".join(word + sep for word, sep in parts)
+    vocab = _vocabulary()
+    # A bare "a"/"an" before neither space nor hyphen can never be a quantity: it is not looked at.
+    expected = [
+        (m.start(), m.group())
+        for m in vocab.word_number.finditer(text)
+        if m.group().lower() not in ("a", "an") or re.match(r"[\s-]", text[m.end():m.end() + 1])
+    ]
+    assert [(m.start(), m.group()) for m in _word_numbers(text, vocab)] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(_vocabulary().unit_by_name)), st.sampled_from(["", "s", " ", "x", "/", "1", "-a"]),
+       st.sampled_from(["", " ", "-", " - "]))
+def test_the_unit_trie_picks_the_longest_unit_like_a_longest_first_alternation(name, after, before):
+    names = sorted(_vocabulary().unit_by_name, key=len, reverse=True)
+    alternation = "|".join(re.escape(n) + (r"(?![A-Za-z])" if n[-1].isalnum() else "") for n in names)
+    plain = re.compile(rf"\s?-?\s?({alternation})", re.IGNORECASE)
+    for text in (before + name + after, before + name.upper() + after):
+        expected = plain.match(text)
+        found = _vocabulary().unit_pattern.match(text)
+        assert (found and found.group(0)) == (expected and expected.group(0)), text

@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+import ahocorasick
+
 from hedgehog.grading.lexicon import load_lexicon
+from hedgehog.grading.matcher import fold_case
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _ATTACHED_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "MM": 1e6, "m": 1e6, "B": 1e9, "bn": 1e9, "Bn": 1e9, "T": 1e12}
@@ -43,6 +46,7 @@ class _Vocabulary:
     unit_pattern: re.Pattern[str]
     unit_by_name: dict[str, tuple[str, float]]
     word_number: re.Pattern[str]
+    word_number_starts: ahocorasick.Automaton  # number words other than "a ..."/"an ..."
     number_words: dict[str, float]
     scale_words: dict[str, float]
     stopwords: frozenset[str]
@@ -55,25 +59,53 @@ def _vocabulary() -> _Vocabulary:
     for unit in lexicon.units.values():
         for name in unit.names:
             unit_by_name[name.lower()] = (unit.dimension, unit.factor)
-    names = sorted(unit_by_name, key=len, reverse=True)
-    # Units must end at a word boundary, except symbols (% and /s).
-    alternation = "|".join(re.escape(n) + (r"(?![A-Za-z])" if n[-1].isalnum() else "") for n in names)
-    unit_pattern = re.compile(rf"\s?-?\s?({alternation})", re.IGNORECASE)
+    unit_pattern = re.compile(rf"\s?-?\s?({_trie_alternation(list(unit_by_name))})", re.IGNORECASE)
     words = sorted(lexicon.number_words, key=len, reverse=True)
     scales = sorted((w for w in lexicon.scale_words if len(w) > 2), key=len, reverse=True)
     word_number = re.compile(
         rf"(?<![\w-])({'|'.join(re.escape(w) for w in words)})(?:[\s-]+({'|'.join(scales)}))?(?![\w-])",
         re.IGNORECASE,
     )
+    starts = ahocorasick.Automaton()
+    for word in words:
+        if not _ARTICLE_WORD.match(word.lower()):
+            starts.add_word(word.lower(), len(word))
+    starts.make_automaton()
     return _Vocabulary(
         unit_pattern,
         unit_by_name,
         word_number,
+        starts,
         {k.lower(): v for k, v in lexicon.number_words.items()},
         {k.lower(): v for k, v in lexicon.scale_words.items()},
         lexicon.stopword_set,
     )
 
+
+def _trie_alternation(names: list[str]) -> str:
+    """The names as one regex shaped like a trie: it picks the longest name that fits, as a
+    longest-first alternation would, but gives up at the first character that fits none.
+    Names must end at a word boundary, except symbols (% and /s)."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for ch in name.lower():
+            node = node.setdefault(ch, {})
+        node[""] = name[-1].isalnum()
+
+    def render(node: dict) -> str:
+        options = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            options.append(r"(?![A-Za-z])" if node[""] else "")  # ending here comes last: longer first
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return render(trie)
+
+
+# "a"/"an" open many number words ("a few", "a million"); they count only before a space or
+# hyphen, which a plain scan finds far faster than the number-word pattern can.
+_ARTICLE_WORD = re.compile(r"an?(?: |$)")
+_ARTICLE = re.compile(r"an?[\s-]")
 
 _NUMBER = re.compile(
     rf"(?<![\w.$])(\$\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
@@ -128,7 +160,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found.append(q)
         take(q.start, q.end)
 
-    for m in vocab.word_number.finditer(text):
+    for m in _word_numbers(text, vocab):
         if overlaps(m.start(), m.end()):
             continue
         word, scale = m.group(1).lower(), (m.group(2) or "").lower()
@@ -140,6 +172,24 @@ def find_quantities(text: str) -> list[Quantity]:
             found.append(q)
             take(q.start, q.end)
     found.sort(key=lambda q: q.start)
+    return found
+
+
+def _word_numbers(text: str, vocab: _Vocabulary) -> list[re.Match[str]]:
+    """What vocab.word_number.finditer(text) finds, trying the pattern only where a number word
+    starts. A bare "a" not followed by a space or hyphen is skipped: it can never be a quantity."""
+    lowered = fold_case(text)
+    candidates = [m.start() for m in _ARTICLE.finditer(lowered)]
+    candidates += [end - length + 1 for end, length in vocab.word_number_starts.iter(lowered)]
+    candidates.sort()
+    found, last_end, match = [], -1, vocab.word_number.match
+    for start in candidates:
+        if start < last_end:
+            continue
+        m = match(text, start)
+        if m is not None:
+            found.append(m)
+            last_end = m.end()
     return found
 
 
