@@ -16,7 +16,6 @@ from hedgehog.grading.matcher import (
     CueMatcher,
     pattern_anchors,
     pattern_starts,
-    split_alternatives,
 )
 from hedgehog.grading.text import split_sentences
 from hedgehog.grading.rubric import load_rubric
@@ -45,9 +44,9 @@ def all_cues() -> list[str]:
 @pytest.mark.parametrize("text", TEXTS)
 def test_every_cue_finds_what_a_plain_regex_finds(text):
     for cue in all_cues():
-        expected = {m.start() for m in re.finditer(cue, text, re.IGNORECASE)}
-        found = {m.start() for m in CueMatcher([cue]).finditer(text)}
-        assert expected <= found, cue
+        expected = [m.span() for m in re.finditer(cue, text, re.IGNORECASE)]
+        found = [m.span() for m in CueMatcher([cue]).finditer(text)]
+        assert found == expected, cue
 
 
 @cache
@@ -75,7 +74,7 @@ def test_sentence_hits_are_exactly_finditer_over_each_sentence(text):
 
 def test_starts_are_where_every_match_begins():
     assert pattern_starts(r"\bpeaks?\b") == {"peak"}
-    assert pattern_starts(r"\b(two|three) ?fold\b") == {"two fold", "twofold", "three"}
+    assert pattern_starts(r"\b(two|three) ?fold\b") == {"two fold", "twofold", "three fold", "threefold"}
     assert pattern_starts(r"^\W*peaks?:") == {SENTENCE_START}
     assert pattern_starts(r"\b\d+(\.\d+)?\s*x") == {DIGITS_START}
     assert pattern_starts(r"\d\s*(kb|mb)\b|\bkilobytes?") == {DIGITS_LAST, "kilobyte"}
@@ -87,10 +86,6 @@ def test_anchors_are_literals_every_match_contains():
     assert pattern_anchors(r"\bdashboards?\b") == {"dashboard"}
     assert pattern_anchors(r"\b(kilo|mega)(bytes?|bits?)\b") == {"kilo", "mega"}
     assert pattern_anchors(r"\d+\s*x") is None
-
-
-def test_split_alternatives_respects_groups_and_classes():
-    assert split_alternatives(r"\bfoo\b|\b(a|b)\b|[|x]|\d\|") == [r"\bfoo\b", r"\b(a|b)\b", "[|x]", r"\d\|"]
 
 
 def test_matches_stay_inside_sentences_and_caret_is_sentence_start():

@@ -1,20 +1,18 @@
 """Fast matching of many cue patterns against one answer.
 
 The rubric's cues are hundreds of case-insensitive regexes; running each over an answer is what
-the grader would spend most of its time on. Instead, one Aho-Corasick pass over the lower-cased
-answer finds every occurrence of every cue's literal *anchors*, derived from the pattern itself:
-- a *prefix* is a literal that every match starts with ("peak" for \bpeaks?\b): the cue's regex
-  is then tried only where one of its prefixes occurs, with `pattern.match` at that position;
-- failing that, an *anchor* is a literal every match contains: the cue runs only over the
-  sentences that hold one.
-Cues with neither run over the whole answer. Either way the matches are exactly what
-`finditer` over each sentence would give.
+the grader would spend most of its time on. Instead, each pattern is read (with Python's own
+regex parser) for where its matches can start: a literal prefix ("peak" for \bpeaks?\b), a
+sentence's start (^), or a run of digits (\d+...). One Aho-Corasick pass over the lower-cased
+answer finds every literal, and the cue's regex is tried only at those places with
+`pattern.match`. A cue with no such start runs over the sentences holding a literal that every
+match contains, or failing that over every sentence. Either way the matches are exactly what
+`finditer` over each sentence would give (tests/grading/test_matcher.py checks it).
 """
 
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import ahocorasick
 
@@ -26,6 +24,10 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse as _parser  # type: ignore[no-redef]
 
 _MIN_ANCHOR = 3
+# A literal start shorter than this ("the ", "at ") occurs everywhere; it is extended with what
+# must follow it when that is at most _MAX_EXTENSIONS literals.
+_SHORT_PREFIX = 5
+_MAX_EXTENSIONS = 24
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -133,9 +135,9 @@ def _starts(items: list, flags: int, asserted: bool = False) -> set[str] | None:
                     break
                 run.append(chr(arg2))
             prefix = "".join(run).lower()
-            if len(prefix) < 3:  # "t(wo|hree)": a short run is worth extending into what follows
+            if len(prefix) < _SHORT_PREFIX:  # "t(wo|hree)", "the (main|key) ": worth extending
                 following = _starts(rest[len(run) - 1:], flags)
-                if following and all(f and not f.startswith("\x00") for f in following):
+                if following and len(following) <= _MAX_EXTENSIONS and all(f and not f.startswith("\x00") for f in following):
                     return {prefix + f for f in following}
             return {prefix}
         if asserted and _is_digit_class(op, arg) or asserted and op in _REPEATS and _is_digit_class(*arg[2][0]):
@@ -203,47 +205,10 @@ def _has_upper_literal(pattern: str) -> bool:
     return walk(list(parsed))
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """Top-level alternatives of a pattern (respecting groups, classes and escapes)."""
-    parts, depth, in_class, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _at_boundary(text: str, pos: int) -> bool:
-    """What \\b tests: a word character on exactly one side of `pos`."""
-    before = pos > 0 and _is_word_char(text[pos - 1])
-    after = pos < len(text) and _is_word_char(text[pos])
-    return before != after
-
-
 class _Cue:
     """One cue pattern with what the anchor pass needs to know about it."""
 
-    __slots__ = ("regex", "starts", "plain_starts", "anchors", "line_start", "_bounded", "_free")
+    __slots__ = ("regex", "starts", "plain_starts", "anchors")
 
     def __init__(self, pattern: str) -> None:
         flags = re.IGNORECASE if _has_upper_literal(pattern) else 0  # the text is lower-cased already
@@ -251,29 +216,6 @@ class _Cue:
         self.starts = pattern_starts(pattern)
         self.plain_starts = self.starts is not None and not any(s.startswith("\x00") for s in self.starts)
         self.anchors = pattern_anchors(pattern)
-        self.line_start = "^" in pattern.replace("[^", "")
-        # For full scans: a leading \b stops the regex engine from skipping ahead to a literal
-        # prefix, so alternatives that start with \b run without it and are checked after.
-        bounded, free = [], []
-        for alternative in split_alternatives(pattern):
-            if alternative.startswith("\\b") and not alternative.startswith("\\b|"):
-                bounded.append(alternative[2:])
-            else:
-                free.append(alternative)
-
-        def build(parts: list[str]) -> re.Pattern[str] | None:
-            return re.compile("|".join(f"(?:{p})" for p in parts), flags) if parts else None
-
-        self._bounded, self._free = build(bounded), build(free)
-
-    def scan(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches anywhere in `text` (lower-cased), without using anchors."""
-        if self._bounded is not None:
-            for m in self._bounded.finditer(text):
-                if _at_boundary(text, m.start()):
-                    yield m
-        if self._free is not None:
-            yield from self._free.finditer(text)
 
 
 class CueMatcher:
@@ -282,13 +224,17 @@ class CueMatcher:
     def __init__(self, patterns: list[str]) -> None:
         self.patterns = list(patterns)
         self.cues = [_Cue(p) for p in self.patterns]
+        self._own_index: CueIndex | None = None
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
-        """Matches over the whole `text`; offsets are those of `text`."""
+        """Matches over the whole `text` (not kept within sentences); offsets are those of `text`."""
         lowered = fold_case(text) if lowered is None else lowered
+        if self._own_index is None:
+            self._own_index = CueIndex([self])
+        scan = self._own_index.scan(lowered, [(0, len(lowered))])
         for cue in self.cues:
-            if cue.anchors is None or any(a in lowered for a in cue.anchors):
-                yield from cue.scan(lowered)
+            for _, m in scan.matches(cue):
+                yield m
 
     def find_in_spans(self, scan: "AnswerScan") -> Iterator[tuple[int, str]]:
         """(sentence index, matched text) for every match inside a sentence of the scanned answer."""
@@ -309,7 +255,6 @@ class CueIndex:
 
     def __init__(self, matchers: list[CueMatcher]) -> None:
         by_literal: dict[str, tuple[list[_Cue], list[_Cue]]] = {}
-        self.unanchored: list[_Cue] = []
         for cue in (c for m in matchers for c in m.cues):
             if cue.starts is not None:
                 for start in cue.starts:
@@ -318,8 +263,6 @@ class CueIndex:
             elif cue.anchors is not None:
                 for a in cue.anchors:
                     by_literal.setdefault(a, ([], []))[1].append(cue)
-            else:
-                self.unanchored.append(cue)
         self._automaton = ahocorasick.Automaton()
         for literal, (starting, containing) in sorted(by_literal.items()):
             self._automaton.add_word(literal, (len(literal), tuple(starting), tuple(containing)))
@@ -388,8 +331,12 @@ class AnswerScan:
         return sorted(set(found)) if len(found) > 1 else found
 
     def hits(self, cue: _Cue) -> list[tuple[int, str]]:
-        """(sentence index, matched text) for each match of `cue` inside a sentence, as finditer
-        over each sentence would find them (^ is the sentence's start)."""
+        """(sentence index, matched text) for each match of `cue` inside a sentence."""
+        return [(i, m.group()) for i, m in self.matches(cue)]
+
+    def matches(self, cue: _Cue) -> list[tuple[int, re.Match[str]]]:
+        """(sentence index, match in that sentence) for each match of `cue`, as finditer over each
+        sentence would find them (^ is the sentence's start)."""
         if cue.starts is not None:
             found = self._positions.get(cue) if cue.plain_starts else self._candidates(cue)
             if not found:
@@ -404,19 +351,12 @@ class AnswerScan:
                     continue  # inside the previous match, as finditer would skip it
                 m = match(pieces[i], offset)
                 if m is not None:
-                    out.append((i, m.group()))
+                    out.append((i, m))
                     last_i, last_end = i, m.end()
             return out
         held = self._sentences.get(cue)
         if held is not None:
-            return [(i, m.group()) for i in sorted(held) for m in cue.regex.finditer(self.pieces[i])]
+            return [(i, m) for i in sorted(held) for m in cue.regex.finditer(self.pieces[i])]
         if cue.anchors is not None:
             return []
-        if cue.line_start:
-            return [(i, m.group()) for i, piece in enumerate(self.pieces) for m in cue.regex.finditer(piece)]
-        out = []
-        for m in cue.scan(self.lowered):  # one pass beats a pass per sentence
-            i = bisect.bisect_right(self._starts, m.start()) - 1
-            if i >= 0 and m.end() <= self._ends[i]:
-                out.append((i, m.group()))
-        return out
+        return [(i, m) for i, piece in enumerate(self.pieces) for m in cue.regex.finditer(piece)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|incl|est|mr|mrs|dr|no|fig|al)\.)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,8 @@ def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sen
     segment = answer[start:end]
     for match in _SENTENCE_END.finditer(segment):
         stop = start + match.end()
-        if _ABBREVIATIONS.search(answer[cursor:start + match.start() + 1]):
+        # Only the sentence's tail can end in an abbreviation; \b still sees the text before it.
+        if _ABBREVIATIONS.search(answer, max(cursor, start + match.start() - 8), start + match.start() + 1):
             continue
         _append(answer, cursor, stop, paragraph, out)
         cursor = stop
@@ -76,9 +78,14 @@ def _append(answer: str, start: int, end: int, paragraph: int, out: list[Sentenc
         start += 1
     while end > start and answer[end - 1].isspace():
         end -= 1
-    if end > start and any(ch.isalnum() for ch in answer[start:end]):
+    if end > start and _ALNUM.search(answer, start, end):
         out.append(Sentence(len(out), paragraph, start, end, answer[start:end]))
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    return words_of_lowered(text.lower())
+
+
+def words_of_lowered(lowered: str) -> list[str]:
+    """words() of text that is already lower case."""
+    return [w.strip("'’-") for w in _WORD.findall(lowered)]

@@ -25,7 +25,6 @@ from hedgehog.grading.deterministic.stages import assign_stages
 from hedgehog.grading.document import GradeDocument, StageGrade, overall_score
 from hedgehog.grading.lexicon import Lexicon, load_lexicon
 from hedgehog.grading.rubric import Rubric
-from hedgehog.grading.text import words
 
 __all__ = ["DeterministicGrader"]
 
@@ -73,7 +72,7 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
             if not any(e.startswith("Check the arithmetic") for e in needs.extra_critique):
                 needs.extra_critique.append("Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + ".")
 
-    word_count = len(words(answer))
+    word_count = sum(i.word_count for i in infos)  # every word of the answer is in a sentence
     brevity_cap = 4
     if word_count < lexicon.brevity.words_for_solid:
         brevity_cap = 2

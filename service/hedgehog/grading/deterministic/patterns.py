@@ -22,6 +22,7 @@ class CompiledStage:
 class CompiledRubric:
     rubric: Rubric
     stages: list[CompiledStage]
+    any_heading: re.Pattern[str] | None = None  # matches wherever some stage's heading does
 
 
 _compiled_cache: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -34,23 +35,26 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     stages = [
         CompiledStage(
             stage=s,
-            # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
-            heading=re.compile(
-                r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
-                + "|".join(re.escape(h.lower()) for h in sorted(s.headings, key=len, reverse=True))
-                + r")\W*?(?:[:\-–—]|$)"
-            )
-            if s.headings
-            else None,
+            heading=_heading_pattern(s.headings) if s.headings else None,
             markers=CueMatcher(s.markers) if s.markers else None,
             groups=[(g.id, CueMatcher(g.cues)) for g in s.groups],
             group_weights={g.id: g.weight for g in s.groups},
         )
         for s in rubric.stages
     ]
-    compiled = CompiledRubric(rubric, stages)
+    all_headings = [h for s in rubric.stages for h in s.headings]
+    compiled = CompiledRubric(rubric, stages, _heading_pattern(all_headings) if all_headings else None)
     _compiled_cache[id(rubric)] = (rubric, compiled)
     return compiled
+
+
+def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
+    # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
+    return re.compile(
+        r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
+        + "|".join(re.escape(h.lower()) for h in sorted(headings, key=len, reverse=True))
+        + r")\W*?(?:[:\-–—]|$)"
+    )
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class LexiconPatterns:
     observability: CueMatcher
     vocabulary_words: frozenset[str]
     stopwords: frozenset[str]
+    not_content_words: frozenset[str]  # stopwords and the framework's own vocabulary
     buzzwords: re.Pattern[str]
     recited_figures: dict[str, list[float]]
     framework_heading: re.Pattern[str]
@@ -80,6 +85,7 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
         observability=CueMatcher(lexicon.observability),
         vocabulary_words=frozenset(vocab_words),
         stopwords=lexicon.stopword_set,
+        not_content_words=lexicon.stopword_set | frozenset(vocab_words),
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
         recited_figures=lexicon.recited_figures,
         tie_phrases=CueMatcher(lexicon.tie_phrases),

@@ -5,14 +5,16 @@ monitoring talk)."""
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
 from hedgehog.grading.deterministic.patterns import CompiledRubric, LexiconPatterns, cue_index
 from hedgehog.grading.matcher import fold_case
 from hedgehog.grading.quantities import Quantity, find_quantities
-from hedgehog.grading.text import Sentence, split_sentences, words
+from hedgehog.grading.text import Sentence, split_sentences, words, words_of_lowered
 
 _LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
+_LIST_SEPARATORS = (",", ";", ":", "and", "plus")  # counted as plain substrings: never fewer than _LIST_SPLIT finds
 _BRACKETED = re.compile(r"\[[^\]]{0,3000}\]|\([^)]{0,1500}\)|\{[^}]{0,1500}\}")
 DERIVATION = re.compile(
     r"\b(so|which is|that'?s|that is|is about|is roughly|comes to|gives|means|=|equals|times|divided by|multiplied by)\b|=|×|\*",
@@ -33,9 +35,16 @@ class SentenceInfo:
     recital: bool = False
     observability: bool = False
     content_words: set[str] = field(default_factory=set)
-    link_words: set[str] = field(default_factory=set)
+    tokens: list[str] = field(default_factory=list)  # lower-case words
+    stopwords: frozenset[str] = frozenset()
     ties_back: bool = False
     word_count: int = 0
+
+    @cached_property
+    def link_words(self) -> set[str]:
+        """Crude stems of every substantive word: linking a fix to its bottleneck may reuse the
+        framework's own nouns ("memory", "database") and the question's. Few answers need them."""
+        return {_stem(t) for t in self.tokens if len(t) > 3 and t not in self.stopwords}
 
     @property
     def applied(self) -> bool:
@@ -75,8 +84,7 @@ def read_answer(
                 for info in spanning(block.start(), block.end()):
                     info.injected = True
 
-    question_words = set(words(question_text))
-    question_quantities = find_quantities(question_text)
+    question_words, question_quantities = _question_facts(question_text)
     quantities = find_quantities(answer)
     for q in quantities:
         info = owner(q.start)
@@ -106,32 +114,28 @@ def read_answer(
             for index, hit in matcher.find_in_spans(span_index):
                 infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
 
-    for cs in compiled.stages:
-        if cs.heading is None:
-            continue
-        for i, piece in enumerate(span_index.pieces):
-            if cs.heading.match(piece):
-                infos[i].heading = cs.stage.id
+    pieces = span_index.pieces
+    for i, piece in enumerate(pieces):
+        if compiled.any_heading is not None and compiled.any_heading.match(piece):
+            for cs in compiled.stages:
+                if cs.heading is not None and cs.heading.match(piece):
+                    infos[i].heading = cs.stage.id
     ties = {i for i, _ in lex.tie_phrases.find_in_spans(span_index)}
     recitals = {i for i, _ in lex.recitals.find_in_spans(span_index)}
     monitoring = {i for i, _ in lex.observability.find_in_spans(span_index)}
-    for info in infos:
-        text = info.sentence.text
-        tokens = words(text)
+    # Words the question already uses show no application, like numbers it already gives.
+    not_content = lex.not_content_words | question_words
+    for info, piece in zip(infos, pieces):
+        tokens = words_of_lowered(piece)
+        info.tokens = tokens
+        info.stopwords = lex.stopwords
         info.word_count = len(tokens)
-        # Words the question already uses show no application, like numbers it already gives.
-        info.content_words = {
-            t
-            for t in tokens
-            if len(t) > 3 and t not in lex.stopwords and t not in lex.vocabulary_words and t not in question_words
-        }
-        # Crude stems of every substantive word: linking a fix to its bottleneck may reuse the
-        # framework's own nouns ("memory", "database") and the question's.
-        info.link_words = {_stem(t) for t in tokens if len(t) > 3 and t not in lex.stopwords}
-        info.ties_back = info.sentence.index in ties
-        info.recital = info.sentence.index in recitals
-        info.observability = info.sentence.index in monitoring
-        info.is_list = _is_list(text, info, lex)
+        info.content_words = {t for t in tokens if len(t) > 3 and t not in not_content}
+        index = info.sentence.index
+        info.ties_back = index in ties
+        info.recital = index in recitals
+        info.observability = index in monitoring
+        info.is_list = _is_list(info.sentence.text, piece, info, lex)
     _lend_headers(infos)
     notes = []
     if injections:
@@ -164,6 +168,12 @@ def _lend_headers(infos: list[SentenceInfo]) -> None:
             body.markers[sid] = body.markers.get(sid, 0) + count
 
 
+@lru_cache(maxsize=256)
+def _question_facts(question_text: str) -> tuple[frozenset[str], tuple[Quantity, ...]]:
+    """The question's words and figures; a few questions are graded over and over."""
+    return frozenset(words(question_text)), tuple(find_quantities(question_text))
+
+
 def _stem(word: str) -> str:
     for suffix in ("ing", "ies", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -171,7 +181,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _restated(q: Quantity, question_quantities: list[Quantity]) -> bool:
+def _restated(q: Quantity, question_quantities: tuple[Quantity, ...]) -> bool:
     """A number the question already gave ("4x", "100,000 requests per second") shows no work."""
     for other in question_quantities:
         same_kind = q.dimension == other.dimension or {q.dimension, other.dimension} <= {"count", "multiplier", "rate"}
@@ -181,12 +191,16 @@ def _restated(q: Quantity, question_quantities: list[Quantity]) -> bool:
     return False
 
 
-def _is_list(text: str, info: SentenceInfo, lex: LexiconPatterns) -> bool:
+def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) -> bool:
     """A run of short items that are framework words or technique names, with nothing applied."""
+    if len(info.concrete) > 1 and sum(1 for q in info.concrete if not _recited(q, lex)) > 1:
+        return False  # two real estimates: this is applied, whatever its shape
+    separators = sum(lowered.count(sep) for sep in _LIST_SEPARATORS)
+    if separators < 3:
+        return False  # fewer than four items, whatever they are
     items = [i.strip(" .'\"-") for i in _LIST_SPLIT.split(text)]
     items = [i for i in items if i]
-    estimates = [q for q in info.concrete if not _recited(q, lex)]
-    if len(items) < 4 or len(estimates) > 1:
+    if len(items) < 4:
         return False
     short = [i for i in items if len(i.split()) <= 4]
     if len(short) < 0.7 * len(items):

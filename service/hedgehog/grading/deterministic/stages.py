@@ -3,6 +3,8 @@ sentence is about; the answer's order and paragraphs carry a stage through sente
 cues of their own; headings ("Growth:") settle it."""
 
 from dataclasses import dataclass, field
+from functools import cache
+from operator import add
 
 from hedgehog.grading.deterministic.patterns import CompiledRubric, CompiledStage
 from hedgehog.grading.deterministic.reading import SentenceInfo, works_out
@@ -40,6 +42,26 @@ def emission(info: SentenceInfo, cs: CompiledStage) -> float:
     return 2.2 * markers + cs.stage.cue_weight * cues
 
 
+@cache
+def _transitions(n_states: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Transition scores into each state from every state, within a paragraph and across one.
+    The last state is "about no stage": moving into or out of it costs nothing."""
+    none = n_states - 1
+
+    def transition(prev: int, cur: int, same_paragraph: bool) -> float:
+        if prev == none or cur == none:
+            return 0.0
+        if prev == cur:
+            return _STAY_PARAGRAPH if same_paragraph else _STAY_ACROSS
+        if cur < prev:
+            return _BACKWARD
+        return _SKIP_AHEAD * (cur - prev - 1)
+
+    within = [[transition(prev, cur, True) for prev in range(n_states)] for cur in range(n_states)]
+    across = [[transition(prev, cur, False) for prev in range(n_states)] for cur in range(n_states)]
+    return within, across
+
+
 def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[str, StageAnalysis]:
     stage_ids = [cs.stage.id for cs in compiled.stages]
     n_states = len(stage_ids) + 1  # last state: the sentence is about no stage
@@ -54,23 +76,16 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[s
             for k, cs in enumerate(compiled.stages):
                 emissions[i][k] += _OPENING_MARKER * min(info.markers.get(cs.stage.id, 0), 2)
 
-    def transition(prev: int, cur: int, same_paragraph: bool) -> float:
-        if prev == none or cur == none:
-            return 0.0
-        if prev == cur:
-            return _STAY_PARAGRAPH if same_paragraph else _STAY_ACROSS
-        if cur < prev:
-            return _BACKWARD
-        return _SKIP_AHEAD * (cur - prev - 1)
-
+    within, across = _transitions(n_states)
+    states = range(n_states)
     score = list(emissions[0])
     back: list[list[int]] = []
     for i in range(1, len(infos)):
-        same = infos[i].sentence.paragraph == infos[i - 1].sentence.paragraph
+        columns = within if infos[i].sentence.paragraph == infos[i - 1].sentence.paragraph else across
         row, ptr = [], []
-        for cur in range(n_states):
-            best, arg = max((score[p] + transition(p, cur, same), p) for p in range(n_states))
-            # A sentence with no cue of its own may only continue a stage, never start one.
+        for cur in states:
+            # max over (score + transition, previous state): ties go to the later state.
+            best, arg = max(zip(map(add, score, columns[cur]), states))
             row.append(best + emissions[i][cur])
             ptr.append(arg)
         score = row
