@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hedgehog.grading.arithmetic import check_arithmetic
-from hedgehog.grading.quantities import _vocabulary, _word_numbers, find_quantities
+from hedgehog.grading.quantities import (
+    _NUMBER,
+    _PREFIX_MULTIPLIER,
+    _numbers,
+    _vocabulary,
+    _word_numbers,
+    find_quantities,
+)
 
 
 def one(text):
@@ -146,3 +153,16 @@ def test_the_unit_trie_picks_the_longest_unit_like_a_longest_first_alternation(n
         expected = plain.match(text)
         found = _vocabulary().unit_pattern.match(text)
         assert (found and found.group(0)) == (expected and expected.group(0)), text
+
+
+_FIGURES = ["$", "$ ", "1", "20", "1,500", "2.5", ".", "x", "×", "k", "M", "bn", " million", "a", "v", "_", " ", "-"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FIGURES), max_size=25))
+def test_numbers_are_what_the_number_pattern_finds(parts):
+    text = "".join(parts)
+    assert [m.span() for m in _numbers(text)] == [m.span() for m in _NUMBER.finditer(text)]
+    # The x-first multiplier pattern is the plain look-behind one, reordered for speed.
+    plain = re.compile(r"(?<![\w])[x×]((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![\w.])")
+    assert [m.span() for m in _PREFIX_MULTIPLIER.finditer(text)] == [m.span() for m in plain.finditer(text)]

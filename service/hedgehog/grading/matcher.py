@@ -10,7 +10,6 @@ match contains, or failing that over every sentence. Either way the matches are 
 `finditer` over each sentence would give (tests/grading/test_matcher.py checks it).
 """
 
-import bisect
 import re
 from collections.abc import Iterator
 
@@ -118,16 +117,20 @@ def _may_start_with_digit(items: list) -> bool:
     return True
 
 
-def _starts(items: list, flags: int, asserted: bool = False) -> set[str] | None:
-    """Where every match of this sequence starts: literal prefixes (lower case) or one of the
-    markers above; "" when it may start with nothing known, None when unknown."""
+def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = False) -> set[tuple[str, bool]] | None:
+    """Where every match of this sequence starts: (literal prefix in lower case, whether \b
+    precedes it) or (one of the markers above, False); ("", False) when it may start with nothing
+    known, None when unknown."""
     for k, (op, arg) in enumerate(items):
         rest = items[k + 1:]
         if op is _c.AT and arg is _c.AT_BEGINNING and not flags & re.MULTILINE:
-            return {SENTENCE_START}
+            return {(SENTENCE_START, False)}
+        if op is _c.AT and arg is _c.AT_BOUNDARY:
+            bounded = True
+            continue
         if op in _ZERO_WIDTH:
-            asserted = asserted or not (op is _c.AT and arg is _c.AT_BOUNDARY)
-            continue  # \b and look-arounds consume nothing
+            asserted = True
+            continue  # look-arounds consume nothing
         if op is _c.LITERAL:
             run = [chr(arg)]
             for op2, arg2 in rest:
@@ -137,49 +140,62 @@ def _starts(items: list, flags: int, asserted: bool = False) -> set[str] | None:
             prefix = "".join(run).lower()
             if len(prefix) < _SHORT_PREFIX:  # "t(wo|hree)", "the (main|key) ": worth extending
                 following = _starts(rest[len(run) - 1:], flags)
-                if following and len(following) <= _MAX_EXTENSIONS and all(f and not f.startswith("\x00") for f in following):
-                    return {prefix + f for f in following}
-            return {prefix}
+                if (
+                    following
+                    and len(following) <= _MAX_EXTENSIONS
+                    and all(f and not f.startswith("\x00") for f, _ in following)
+                ):
+                    return {(prefix + f, bounded) for f, _ in following}
+            return {(prefix, bounded)}
         if asserted and _is_digit_class(op, arg) or asserted and op in _REPEATS and _is_digit_class(*arg[2][0]):
             return None  # a look-around before digits may pick a digit mid-run
         if _is_digit_class(op, arg):
-            return None if _may_start_with_digit(rest) else {DIGITS_LAST}
+            return None if _may_start_with_digit(rest) else {(DIGITS_LAST, False)}
         if op in _REPEATS and arg[0] >= 1 and len(arg[2]) == 1 and _is_digit_class(*arg[2][0]):
-            return {DIGITS_START}  # a match inside a run would also match from the run's first digit
+            return {(DIGITS_START, False)}  # a match inside a run would also match from the run's first digit
         if op is _c.SUBPATTERN:
-            return _starts(list(arg[-1]) + rest, flags, asserted)
+            return _starts(list(arg[-1]) + rest, flags, asserted, bounded)
         if op is _c.BRANCH:
-            found: set[str] = set()
+            found: set[tuple[str, bool]] = set()
             for branch in arg[1]:
-                sub = _starts(list(branch) + rest, flags, asserted)
+                sub = _starts(list(branch) + rest, flags, asserted, bounded)
                 if sub is None:
                     return None
                 found |= sub
             return found
         if op in _REPEATS:
             low, _, item = arg
-            with_item = _starts(list(item) + rest, flags, asserted)
+            with_item = _starts(list(item) + rest, flags, asserted, bounded)
             if with_item is None:
                 return None
             if low >= 1:
                 return with_item
-            without = _starts(rest, flags, asserted)
+            without = _starts(rest, flags, asserted, bounded)
             return None if without is None else with_item | without
         return None  # a class, a wildcard, a group reference ...
-    return {""}
+    return {("", False)}
 
 
-def pattern_starts(pattern: str) -> frozenset[str] | None:
-    """Where every match of `pattern` starts (see _starts), or None when that is unknown or
-    would be too common to help (a one-letter prefix)."""
+def _pattern_start_kinds(pattern: str) -> frozenset[tuple[str, bool]] | None:
     try:
         parsed = _parser.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
     found = _starts(list(parsed), parsed.state.flags)
-    if not found or any(s == "" or (len(s) == 1 and s.isalnum()) for s in found):
-        return None
+    if not found or any(s == "" or (len(s) == 1 and s.isalnum()) for s, _ in found):
+        return None  # unknown, or too common to help (a one-letter prefix)
     return frozenset(found)
+
+
+def pattern_starts(pattern: str) -> frozenset[str] | None:
+    """Where every match of `pattern` starts (see _starts), or None when that is unknown or
+    would be too common to help (a one-letter prefix)."""
+    found = _pattern_start_kinds(pattern)
+    return None if found is None else frozenset(s for s, _ in found)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _has_upper_literal(pattern: str) -> bool:
@@ -208,12 +224,15 @@ def _has_upper_literal(pattern: str) -> bool:
 class _Cue:
     """One cue pattern with what the anchor pass needs to know about it."""
 
-    __slots__ = ("regex", "starts", "plain_starts", "anchors")
+    __slots__ = ("regex", "starts", "bounded_starts", "plain_starts", "anchors")
 
     def __init__(self, pattern: str) -> None:
         flags = re.IGNORECASE if _has_upper_literal(pattern) else 0  # the text is lower-cased already
         self.regex = re.compile(pattern, flags)
-        self.starts = pattern_starts(pattern)
+        kinds = _pattern_start_kinds(pattern)
+        self.starts = None if kinds is None else frozenset(s for s, _ in kinds)
+        # Literal starts that \b precedes: where a word character comes before, the cue cannot match.
+        self.bounded_starts = frozenset(s for s, b in kinds or () if b and _is_word_char(s[0]))
         self.plain_starts = self.starts is not None and not any(s.startswith("\x00") for s in self.starts)
         self.anchors = pattern_anchors(pattern)
 
@@ -254,18 +273,20 @@ class CueIndex:
     """Every cue of a set of matchers behind one Aho-Corasick automaton of their literals."""
 
     def __init__(self, matchers: list[CueMatcher]) -> None:
-        by_literal: dict[str, tuple[list[_Cue], list[_Cue]]] = {}
+        # literal -> (cues it starts after a \b, cues it starts otherwise, cues that contain it)
+        by_literal: dict[str, tuple[list[_Cue], list[_Cue], list[_Cue]]] = {}
         for cue in (c for m in matchers for c in m.cues):
             if cue.starts is not None:
                 for start in cue.starts:
                     if not start.startswith("\x00"):
-                        by_literal.setdefault(start, ([], []))[0].append(cue)
+                        entry = by_literal.setdefault(start, ([], [], []))
+                        entry[0 if start in cue.bounded_starts else 1].append(cue)
             elif cue.anchors is not None:
                 for a in cue.anchors:
-                    by_literal.setdefault(a, ([], []))[1].append(cue)
+                    by_literal.setdefault(a, ([], [], []))[2].append(cue)
         self._automaton = ahocorasick.Automaton()
-        for literal, (starting, containing) in sorted(by_literal.items()):
-            self._automaton.add_word(literal, (len(literal), tuple(starting), tuple(containing)))
+        for literal, (bounded, free, containing) in sorted(by_literal.items()):
+            self._automaton.add_word(literal, (len(literal), tuple(bounded), tuple(free), tuple(containing)))
         if by_literal:
             self._automaton.make_automaton()
         self._empty = not by_literal
@@ -282,17 +303,28 @@ class AnswerScan:
         self.spans = spans
         self.pieces = [lowered[a:b] for a, b in spans]
         self._starts = starts = [a for a, _ in spans]
-        self._ends = ends = [b for _, b in spans]
+        # The sentence each character belongs to (-1 between sentences): a literal counts only
+        # when its first and last characters are in the same sentence.
+        self._owner = owner = [-1] * len(lowered)
+        for i, (a, b) in enumerate(spans):
+            owner[a:b] = [i] * (b - a)
         positions: dict[_Cue, list[tuple[int, int]]] = {}
         sentences: dict[_Cue, set[int]] = {}
         if not index._empty:
-            for last, (length, starting, containing) in index._automaton.iter(lowered):
+            for last, (length, bounded, free, containing) in index._automaton.iter(lowered):
                 start = last - length + 1
-                i = bisect.bisect_right(starts, start) - 1
-                if i < 0 or last >= ends[i]:
-                    continue  # not inside one sentence
+                i = owner[start]
+                if i < 0 or owner[last] != i:
+                    continue
                 offset = start - starts[i]
-                for cue in starting:
+                if bounded and not (offset and _is_word_char(lowered[start - 1])):
+                    for cue in bounded:
+                        found = positions.get(cue)
+                        if found is None:
+                            positions[cue] = [(i, offset)]
+                        else:
+                            found.append((i, offset))
+                for cue in free:
                     found = positions.get(cue)
                     if found is None:
                         positions[cue] = [(i, offset)]
@@ -312,10 +344,12 @@ class AnswerScan:
         """(sentence, first digit, end) of every run of digits inside a sentence, found once."""
         if self._runs is None:
             self._runs = []
+            owner, starts = self._owner, self._starts
             for m in _DIGIT_RUN.finditer(self.lowered):
-                i = bisect.bisect_right(self._starts, m.start()) - 1
-                if i >= 0 and m.end() <= self._ends[i]:
-                    self._runs.append((i, m.start() - self._starts[i], m.end() - self._starts[i]))
+                a, b = m.span()
+                i = owner[a]
+                if i >= 0 and owner[b - 1] == i:
+                    self._runs.append((i, a - starts[i], b - starts[i]))
         return self._runs
 
     def _candidates(self, cue: _Cue) -> list[tuple[int, int]]:
@@ -329,6 +363,10 @@ class AnswerScan:
         if DIGITS_LAST in starts:
             found += [(i, b - 1) for i, _, b in self._digit_runs()]
         return sorted(set(found)) if len(found) > 1 else found
+
+    def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
+        """(sentence index, matched text) for every match of any of the matcher's cues."""
+        return [(i, m.group()) for cue in matcher.cues for i, m in self.matches(cue)]
 
     def hits(self, cue: _Cue) -> list[tuple[int, str]]:
         """(sentence index, matched text) for each match of `cue` inside a sentence."""

@@ -3,7 +3,8 @@ suffixes) with their units (rps, Mbps, GB, %, x, users ...), normalised to base 
 back-of-the-envelope arithmetic can be checked. Unit and number vocabularies come from the lexicon."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache
 
 import ahocorasick
@@ -21,8 +22,7 @@ _TIME_SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour":
                  "day": 86400, "workday": 86400, "week": 604800, "month": 2592000, "year": 31536000}
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):  # a named tuple: answers hold dozens and building them is the hot path
     start: int
     end: int
     text: str
@@ -50,6 +50,7 @@ class _Vocabulary:
     number_words: dict[str, float]
     scale_words: dict[str, float]
     stopwords: frozenset[str]
+    not_nouns: frozenset[str]  # stopwords and operator words: "5 times", "10 of"
 
 
 @cache
@@ -79,6 +80,7 @@ def _vocabulary() -> _Vocabulary:
         {k.lower(): v for k, v in lexicon.number_words.items()},
         {k.lower(): v for k, v in lexicon.scale_words.items()},
         lexicon.stopword_set,
+        lexicon.stopword_set | _OPERATOR_WORDS,
     )
 
 
@@ -110,7 +112,10 @@ _ARTICLE = re.compile(r"an?[\s-]")
 _NUMBER = re.compile(
     rf"(?<![\w.$])(\$\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
 )
-_PREFIX_MULTIPLIER = re.compile(rf"(?<![\w])[x×]({_DIGITS})(?![\w.])")
+# "x3": the x first lets the regex engine skip ahead to it; the look-behind then checks what precedes it.
+# Where _NUMBER can start: a digit or $ after neither a word character, a point nor a $.
+_NUMBER_START = re.compile(r"[\d$](?<![\w.$][\d$])")
+_PREFIX_MULTIPLIER = re.compile(rf"[x×](?<!\w[x×])({_DIGITS})(?![\w.])")
 _OPERAND_FOLLOWS = re.compile(
     r"\s*(?:about |roughly |around |approximately |~)?(?:\d|\$|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) ?(?:thousand|million|billion|trillion|hundred|kilo|mega|giga|tera|peta)?\w*\b)",
     re.IGNORECASE,
@@ -136,7 +141,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found.append(Quantity(m.start(), m.end(), m.group(0), number, number, "multiplier"))
         take(m.start(), m.end())
 
-    for m in _NUMBER.finditer(text):
+    for m in _numbers(text):
         if overlaps(m.start(), m.end()):
             continue
         dollar, digits, scale_word, scale_suffix = m.groups()
@@ -167,11 +172,25 @@ def find_quantities(text: str) -> list[Quantity]:
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
         q = _with_unit(text, m.start(), m.end(), number, vocab, from_words=not scale, word=word)
         if q is not None and word in _VAGUE_WORDS:
-            q = replace(q, vague=True)
+            q = q._replace(vague=True)
         if q is not None:
             found.append(q)
             take(q.start, q.end)
     found.sort(key=lambda q: q.start)
+    return found
+
+
+def _numbers(text: str) -> list[re.Match[str]]:
+    """What _NUMBER.finditer(text) finds, trying it only where a number can start."""
+    found, last_end, match = [], -1, _NUMBER.match
+    for candidate in _NUMBER_START.finditer(text):
+        start = candidate.start()
+        if start < last_end:
+            continue
+        m = match(text, start)
+        if m is not None:
+            found.append(m)
+            last_end = m.end()
     return found
 
 
@@ -223,7 +242,7 @@ def _with_unit(
     noun_match = _NOUN.match(text, end)
     noun = None
     stop = end
-    if noun_match and noun_match.group(1).lower() not in vocab.stopwords | _OPERATOR_WORDS:
+    if noun_match and noun_match.group(1).lower() not in vocab.not_nouns:
         noun = noun_match.group(1).lower()
         stop = noun_match.end()
     elif from_words:

@@ -108,10 +108,10 @@ def read_answer(
     for cs in compiled.stages:
         sid = cs.stage.id
         if cs.markers is not None:
-            for index, _ in cs.markers.find_in_spans(span_index):
+            for index, _ in span_index.hits_of(cs.markers):
                 infos[index].markers[sid] = infos[index].markers.get(sid, 0) + 1
         for gid, matcher in cs.groups:
-            for index, hit in matcher.find_in_spans(span_index):
+            for index, hit in span_index.hits_of(matcher):
                 infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
 
     pieces = span_index.pieces
@@ -120,9 +120,9 @@ def read_answer(
             for cs in compiled.stages:
                 if cs.heading is not None and cs.heading.match(piece):
                     infos[i].heading = cs.stage.id
-    ties = {i for i, _ in lex.tie_phrases.find_in_spans(span_index)}
-    recitals = {i for i, _ in lex.recitals.find_in_spans(span_index)}
-    monitoring = {i for i, _ in lex.observability.find_in_spans(span_index)}
+    ties = {i for i, _ in span_index.hits_of(lex.tie_phrases)}
+    recitals = {i for i, _ in span_index.hits_of(lex.recitals)}
+    monitoring = {i for i, _ in span_index.hits_of(lex.observability)}
     # Words the question already uses show no application, like numbers it already gives.
     not_content = lex.not_content_words | question_words
     for info, piece in zip(infos, pieces):
