@@ -117,14 +117,74 @@ def _may_start_with_digit(items: list) -> bool:
     return True
 
 
-def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = False) -> set[tuple[str, bool]] | None:
-    """Where every match of this sequence starts: (literal prefix in lower case, whether \b
-    precedes it) or (one of the markers above, False); ("", False) when it may start with nothing
-    known, None when unknown."""
+def _is_space_item(op, arg) -> bool:
+    """Whether this item always consumes exactly one whitespace character."""
+    if op is _c.LITERAL:
+        return chr(arg).isspace()
+    if op is _c.IN:
+        return all((o is _c.CATEGORY and a is _c.CATEGORY_SPACE) or (o is _c.LITERAL and chr(a).isspace()) for o, a in arg)
+    return False
+
+
+def _first_solid_chars(items: list) -> set[str] | None:
+    """The characters (lower case) a match of this sequence can have first after any leading
+    whitespace, or None when that is unknown, unlimited or the match may hold no other character."""
+    for k, (op, arg) in enumerate(items):
+        if op in _ZERO_WIDTH or _is_space_item(op, arg):
+            continue  # look-arounds consume nothing; whitespace is skipped over
+        rest = items[k + 1:]
+        if op is _c.LITERAL:
+            return {chr(arg).lower()}
+        if op is _c.IN:
+            chars: set[str] = set()
+            for o, a in arg:
+                if o is not _c.LITERAL or chr(a).isspace():
+                    return None
+                chars.add(chr(a).lower())
+            return chars
+        if op is _c.SUBPATTERN:
+            return _first_solid_chars(list(arg[-1]) + rest)
+        if op is _c.BRANCH:
+            found: set[str] = set()
+            for branch in arg[1]:
+                sub = _first_solid_chars(list(branch) + rest)
+                if sub is None:
+                    return None
+                found |= sub
+            return found
+        if op in _REPEATS:
+            low, _, item = arg
+            if all(_is_space_item(o, a) for o, a in item):
+                continue
+            with_item = _first_solid_chars(list(item) + rest)
+            if with_item is None or low >= 1:
+                return with_item
+            without = _first_solid_chars(rest)
+            return None if without is None else with_item | without
+        return None
+    return None
+
+
+def _after_digits(rest: list) -> frozenset[str] | None:
+    """The characters one of which must come first after a whole run of digits (and any
+    whitespace) for the rest of the pattern to match there; None when unknown."""
+    chars = _first_solid_chars(rest)
+    if chars is None or any(c.isdigit() for c in chars):
+        return None
+    return frozenset(chars)
+
+
+_Start = tuple[str, bool, frozenset[str] | None]
+
+
+def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = False) -> set[_Start] | None:
+    """Where every match of this sequence starts, as (literal prefix in lower case, whether \b
+    precedes it, None) or (one of the markers above, False, the characters that may follow a run of
+    digits or None); ("", False, None) when it may start with nothing known; None when unknown."""
     for k, (op, arg) in enumerate(items):
         rest = items[k + 1:]
         if op is _c.AT and arg is _c.AT_BEGINNING and not flags & re.MULTILINE:
-            return {(SENTENCE_START, False)}
+            return {(SENTENCE_START, False, None)}
         if op is _c.AT and arg is _c.AT_BOUNDARY:
             bounded = True
             continue
@@ -143,20 +203,21 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
                 if (
                     following
                     and len(following) <= _MAX_EXTENSIONS
-                    and all(f and not f.startswith("\x00") for f, _ in following)
+                    and all(f and not f.startswith("\x00") for f, _, _ in following)
                 ):
-                    return {(prefix + f, bounded) for f, _ in following}
-            return {(prefix, bounded)}
+                    return {(prefix + f, bounded, None) for f, _, _ in following}
+            return {(prefix, bounded, None)}
         if asserted and _is_digit_class(op, arg) or asserted and op in _REPEATS and _is_digit_class(*arg[2][0]):
             return None  # a look-around before digits may pick a digit mid-run
         if _is_digit_class(op, arg):
-            return None if _may_start_with_digit(rest) else {(DIGITS_LAST, False)}
+            return None if _may_start_with_digit(rest) else {(DIGITS_LAST, False, _after_digits(rest))}
         if op in _REPEATS and arg[0] >= 1 and len(arg[2]) == 1 and _is_digit_class(*arg[2][0]):
-            return {(DIGITS_START, False)}  # a match inside a run would also match from the run's first digit
+            # A match inside a run would also match from the run's first digit.
+            return {(DIGITS_START, False, _after_digits(rest))}
         if op is _c.SUBPATTERN:
             return _starts(list(arg[-1]) + rest, flags, asserted, bounded)
         if op is _c.BRANCH:
-            found: set[tuple[str, bool]] = set()
+            found: set[_Start] = set()
             for branch in arg[1]:
                 sub = _starts(list(branch) + rest, flags, asserted, bounded)
                 if sub is None:
@@ -173,16 +234,16 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
             without = _starts(rest, flags, asserted, bounded)
             return None if without is None else with_item | without
         return None  # a class, a wildcard, a group reference ...
-    return {("", False)}
+    return {("", False, None)}
 
 
-def _pattern_start_kinds(pattern: str) -> frozenset[tuple[str, bool]] | None:
+def _pattern_start_kinds(pattern: str) -> frozenset[_Start] | None:
     try:
         parsed = _parser.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
     found = _starts(list(parsed), parsed.state.flags)
-    if not found or any(s == "" or (len(s) == 1 and s.isalnum()) for s, _ in found):
+    if not found or any(s == "" or (len(s) == 1 and s.isalnum()) for s, _, _ in found):
         return None  # unknown, or too common to help (a one-letter prefix)
     return frozenset(found)
 
@@ -191,7 +252,7 @@ def pattern_starts(pattern: str) -> frozenset[str] | None:
     """Where every match of `pattern` starts (see _starts), or None when that is unknown or
     would be too common to help (a one-letter prefix)."""
     found = _pattern_start_kinds(pattern)
-    return None if found is None else frozenset(s for s, _ in found)
+    return None if found is None else frozenset(s for s, _, _ in found)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -224,15 +285,21 @@ def _has_upper_literal(pattern: str) -> bool:
 class _Cue:
     """One cue pattern with what the anchor pass needs to know about it."""
 
-    __slots__ = ("regex", "starts", "bounded_starts", "plain_starts", "anchors")
+    __slots__ = ("regex", "starts", "bounded_starts", "plain_starts", "after_digits", "anchors")
 
     def __init__(self, pattern: str) -> None:
         flags = re.IGNORECASE if _has_upper_literal(pattern) else 0  # the text is lower-cased already
         self.regex = re.compile(pattern, flags)
         kinds = _pattern_start_kinds(pattern)
-        self.starts = None if kinds is None else frozenset(s for s, _ in kinds)
+        self.starts = None if kinds is None else frozenset(s for s, _, _ in kinds)
         # Literal starts that \b precedes: where a word character comes before, the cue cannot match.
-        self.bounded_starts = frozenset(s for s, b in kinds or () if b and _is_word_char(s[0]))
+        self.bounded_starts = frozenset(s for s, b, _ in kinds or () if b and _is_word_char(s[0]))
+        # For starts at a run of digits: the characters that may follow the run (None: any).
+        self.after_digits: dict[str, frozenset[str] | None] = {}
+        for kind, _, follow in kinds or ():
+            if kind in (DIGITS_START, DIGITS_LAST):
+                known = self.after_digits.get(kind, frozenset())
+                self.after_digits[kind] = None if follow is None or known is None else known | follow
         self.plain_starts = self.starts is not None and not any(s.startswith("\x00") for s in self.starts)
         self.anchors = pattern_anchors(pattern)
 
@@ -338,10 +405,11 @@ class AnswerScan:
                         held.add(i)
         self._positions = positions
         self._sentences = sentences
-        self._runs: list[tuple[int, int, int]] | None = None
+        self._runs: list[tuple[int, int, int, str]] | None = None
 
-    def _digit_runs(self) -> list[tuple[int, int, int]]:
-        """(sentence, first digit, end) of every run of digits inside a sentence, found once."""
+    def _digit_runs(self) -> list[tuple[int, int, int, str]]:
+        """(sentence, first digit, end, next character but whitespace) of every run of digits
+        in a sentence."""
         if self._runs is None:
             self._runs = []
             owner, starts = self._owner, self._starts
@@ -349,7 +417,12 @@ class AnswerScan:
                 a, b = m.span()
                 i = owner[a]
                 if i >= 0 and owner[b - 1] == i:
-                    self._runs.append((i, a - starts[i], b - starts[i]))
+                    piece = self.pieces[i]
+                    j = b - starts[i]
+                    while j < len(piece) and piece[j].isspace():
+                        j += 1
+                    follow = piece[j] if j < len(piece) else ""  # "": the sentence ends
+                    self._runs.append((i, a - starts[i], b - starts[i], follow))
         return self._runs
 
     def _candidates(self, cue: _Cue) -> list[tuple[int, int]]:
@@ -358,10 +431,11 @@ class AnswerScan:
         starts = cue.starts
         if SENTENCE_START in starts:
             found += [(i, 0) for i in range(len(self.pieces))]
-        if DIGITS_START in starts:
-            found += [(i, a) for i, a, _ in self._digit_runs()]
-        if DIGITS_LAST in starts:
-            found += [(i, b - 1) for i, _, b in self._digit_runs()]
+        for kind, follow in cue.after_digits.items():
+            runs = self._digit_runs()
+            if follow is not None:
+                runs = [r for r in runs if r[3] in follow]
+            found += [(i, a if kind == DIGITS_START else b - 1) for i, a, b, _ in runs]
         return sorted(set(found)) if len(found) > 1 else found
 
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
