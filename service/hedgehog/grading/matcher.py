@@ -316,11 +316,8 @@ class CueMatcher:
         """Matches over the whole `text` (not kept within sentences); offsets are those of `text`."""
         lowered = fold_case(text) if lowered is None else lowered
         if self._own_index is None:
-            self._own_index = CueIndex([self])
-        scan = self._own_index.scan(lowered, [(0, len(lowered))])
-        for cue in self.cues:
-            for _, m in scan.matches(cue):
-                yield m
+            self._own_index = CueIndex([], whole_text=[self])
+        yield from self._own_index.scan(lowered, []).whole_text_matches(self)
 
     def find_in_spans(self, scan: "AnswerScan") -> Iterator[tuple[int, str]]:
         """(sentence index, matched text) for every match inside a sentence of the scanned answer."""
@@ -339,21 +336,27 @@ def fold_case(text: str) -> str:
 class CueIndex:
     """Every cue of a set of matchers behind one Aho-Corasick automaton of their literals."""
 
-    def __init__(self, matchers: list[CueMatcher]) -> None:
-        # literal -> (cues it starts after a \b, cues it starts otherwise, cues that contain it)
-        by_literal: dict[str, tuple[list[_Cue], list[_Cue], list[_Cue]]] = {}
+    def __init__(self, matchers: list[CueMatcher], whole_text: list[CueMatcher] = ()) -> None:
+        """`matchers` match within sentences; `whole_text` matchers over the whole answer."""
+        # literal -> (cues it starts after a \b, cues it starts otherwise, cues that contain it,
+        #             whole-text cues it starts)
+        by_literal: dict[str, tuple[list[_Cue], list[_Cue], list[_Cue], list[_Cue]]] = {}
         for cue in (c for m in matchers for c in m.cues):
             if cue.starts is not None:
                 for start in cue.starts:
                     if not start.startswith("\x00"):
-                        entry = by_literal.setdefault(start, ([], [], []))
+                        entry = by_literal.setdefault(start, ([], [], [], []))
                         entry[0 if start in cue.bounded_starts else 1].append(cue)
             elif cue.anchors is not None:
                 for a in cue.anchors:
-                    by_literal.setdefault(a, ([], [], []))[2].append(cue)
+                    by_literal.setdefault(a, ([], [], [], []))[2].append(cue)
+        self.whole_text_cues = {c for m in whole_text for c in m.cues if c.plain_starts}
+        for cue in self.whole_text_cues:
+            for start in cue.starts:
+                by_literal.setdefault(start, ([], [], [], []))[3].append(cue)
         self._automaton = ahocorasick.Automaton()
-        for literal, (bounded, free, containing) in sorted(by_literal.items()):
-            self._automaton.add_word(literal, (len(literal), tuple(bounded), tuple(free), tuple(containing)))
+        for literal, lists in sorted(by_literal.items()):
+            self._automaton.add_word(literal, (len(literal), *map(tuple, lists)))
         if by_literal:
             self._automaton.make_automaton()
         self._empty = not by_literal
@@ -375,11 +378,15 @@ class AnswerScan:
         self._owner = owner = [-1] * len(lowered)
         for i, (a, b) in enumerate(spans):
             owner[a:b] = [i] * (b - a)
+        self._index = index
         positions: dict[_Cue, list[tuple[int, int]]] = {}
         sentences: dict[_Cue, set[int]] = {}
+        whole: dict[_Cue, list[int]] = {}
         if not index._empty:
-            for last, (length, bounded, free, containing) in index._automaton.iter(lowered):
+            for last, (length, bounded, free, containing, whole_text) in index._automaton.iter(lowered):
                 start = last - length + 1
+                for cue in whole_text:
+                    whole.setdefault(cue, []).append(start)
                 i = owner[start]
                 if i < 0 or owner[last] != i:
                     continue
@@ -405,6 +412,7 @@ class AnswerScan:
                         held.add(i)
         self._positions = positions
         self._sentences = sentences
+        self._whole = whole
         self._runs: list[tuple[int, int, int, str]] | None = None
 
     def _digit_runs(self) -> list[tuple[int, int, int, str]]:
@@ -437,6 +445,24 @@ class AnswerScan:
                 runs = [r for r in runs if r[3] in follow]
             found += [(i, a if kind == DIGITS_START else b - 1) for i, a, b, _ in runs]
         return sorted(set(found)) if len(found) > 1 else found
+
+    def whole_text_matches(self, matcher: CueMatcher) -> list[re.Match[str]]:
+        """Matches of the matcher's cues over the whole answer, as finditer would find them; the
+        matcher must have been given to the index as a whole-text one."""
+        out = []
+        for cue in matcher.cues:
+            if cue not in self._index.whole_text_cues:
+                out += cue.regex.finditer(self.lowered)  # no literal start: a plain scan
+                continue
+            last_end = -1
+            for start in sorted(set(self._whole.get(cue, ()))):
+                if start < last_end:
+                    continue
+                m = cue.regex.match(self.lowered, start)
+                if m is not None:
+                    out.append(m)
+                    last_end = m.end()
+        return out
 
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
         """(sentence index, matched text) for every match of any of the matcher's cues."""

@@ -102,7 +102,8 @@ _indexes: dict[tuple[int, int], tuple[CompiledRubric, LexiconPatterns, CueIndex]
 
 
 def cue_index(compiled: CompiledRubric, lex: LexiconPatterns) -> CueIndex:
-    """Every cue matched sentence by sentence, behind one anchor automaton."""
+    """Every cue behind one anchor automaton: all are matched sentence by sentence except text
+    addressed to the grader, which may run across sentences."""
     key = (id(compiled), id(lex))
     cached = _indexes.get(key)
     if cached and cached[0] is compiled and cached[1] is lex:
@@ -110,6 +111,6 @@ def cue_index(compiled: CompiledRubric, lex: LexiconPatterns) -> CueIndex:
     matchers = [lex.recitals, lex.observability, lex.tie_phrases]
     for cs in compiled.stages:
         matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
-    index = CueIndex(matchers)
+    index = CueIndex(matchers, whole_text=[lex.injection])
     _indexes[key] = (compiled, lex, index)
     return index

@@ -75,7 +75,9 @@ def read_answer(
 
     # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
     lowered = fold_case(answer)
-    injections = sorted(lex.injection.finditer(answer, lowered), key=lambda m: m.start())
+    # Cues match within a sentence (a heading's ^ is the sentence's start).
+    span_index = cue_index(compiled, lex).scan(lowered, [(s.start, s.end) for s in sentences])
+    injections = sorted(span_index.whole_text_matches(lex.injection), key=lambda m: m.start())
     for m in injections:
         for info in spanning(m.start(), m.end()):
             info.injected = True
@@ -103,8 +105,6 @@ def read_answer(
                 if q.dimension in dims:
                     info.figure_groups.setdefault(sid, set()).add(gid)
 
-    # Cues match within a sentence (a heading's ^ is the sentence's start).
-    span_index = cue_index(compiled, lex).scan(lowered, [(s.start, s.end) for s in sentences])
     for cs in compiled.stages:
         sid = cs.stage.id
         if cs.markers is not None:
