@@ -28,7 +28,7 @@ _MIN_ANCHOR = 3
 _SHORT_PREFIX = 5
 _MAX_EXTENSIONS = 24
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"\d+(?=\s*(\S?))")  # a run of digits, and what follows it past any whitespace
 
 
 def _literal_runs(items) -> list[str]:
@@ -385,19 +385,22 @@ class AnswerScan:
         if not index._empty:
             for last, (length, bounded, free, containing, whole_text) in index._automaton.iter(lowered):
                 start = last - length + 1
-                for cue in whole_text:
-                    whole.setdefault(cue, []).append(start)
+                if whole_text:
+                    for cue in whole_text:
+                        whole.setdefault(cue, []).append(start)
                 i = owner[start]
                 if i < 0 or owner[last] != i:
                     continue
                 offset = start - starts[i]
-                if bounded and not (offset and _is_word_char(lowered[start - 1])):
-                    for cue in bounded:
-                        found = positions.get(cue)
-                        if found is None:
-                            positions[cue] = [(i, offset)]
-                        else:
-                            found.append((i, offset))
+                if bounded:
+                    before = lowered[start - 1] if offset else " "
+                    if not (before.isalnum() or before == "_"):  # \b holds before the literal
+                        for cue in bounded:
+                            found = positions.get(cue)
+                            if found is None:
+                                positions[cue] = [(i, offset)]
+                            else:
+                                found.append((i, offset))
                 for cue in free:
                     found = positions.get(cue)
                     if found is None:
@@ -425,11 +428,8 @@ class AnswerScan:
                 a, b = m.span()
                 i = owner[a]
                 if i >= 0 and owner[b - 1] == i:
-                    piece = self.pieces[i]
-                    j = b - starts[i]
-                    while j < len(piece) and piece[j].isspace():
-                        j += 1
-                    follow = piece[j] if j < len(piece) else ""  # "": the sentence ends
+                    after = m.start(1)
+                    follow = m.group(1) if after < len(owner) and owner[after] == i else ""  # "": the sentence ends
                     self._runs.append((i, a - starts[i], b - starts[i], follow))
         return self._runs
 
@@ -466,7 +466,13 @@ class AnswerScan:
 
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
         """(sentence index, matched text) for every match of any of the matcher's cues."""
-        return [(i, m.group()) for cue in matcher.cues for i, m in self.matches(cue)]
+        positions = self._positions
+        return [
+            (i, m.group())
+            for cue in matcher.cues
+            if not cue.plain_starts or cue in positions  # a cue none of whose starts occur: nothing to try
+            for i, m in self.matches(cue)
+        ]
 
     def hits(self, cue: _Cue) -> list[tuple[int, str]]:
         """(sentence index, matched text) for each match of `cue` inside a sentence."""
