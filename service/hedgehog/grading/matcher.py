@@ -464,6 +464,22 @@ class AnswerScan:
                     last_end = m.end()
         return out
 
+    def hit_sets(self, matcher: CueMatcher) -> dict[int, set[str]]:
+        """Sentence index -> the distinct texts (stripped) the matcher's cues matched there."""
+        out: dict[int, set[str]] = {}
+        positions = self._positions
+        for cue in matcher.cues:
+            if cue.plain_starts and cue not in positions:
+                continue  # none of its starts occur: nothing to try
+            for i, m in self.matches(cue):
+                hit = m.group().strip()
+                held = out.get(i)
+                if held is None:
+                    out[i] = {hit}
+                else:
+                    held.add(hit)
+        return out
+
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
         """(sentence index, matched text) for every match of any of the matcher's cues."""
         positions = self._positions
@@ -486,7 +502,7 @@ class AnswerScan:
             if not found:
                 return []
             if len(found) > 1 and cue.plain_starts:
-                found = sorted(set(found))
+                found = sorted(found)  # a repeated place fails or is skipped as inside the last match
             out = []
             pieces, match = self.pieces, cue.regex.match
             last_i, last_end = -1, -1

@@ -4,6 +4,7 @@ back-of-the-envelope arithmetic can be checked. Unit and number vocabularies com
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 from functools import cache
 
@@ -129,55 +130,55 @@ def find_quantities(text: str) -> list[Quantity]:
     vocab = _vocabulary()
     found: list[Quantity] = []
     claimed = bytearray(len(text) + 1)  # characters already part of a quantity
-
-    def overlaps(a: int, b: int) -> bool:
-        return claimed.find(1, a, b) != -1
-
-    def take(a: int, b: int) -> None:
-        claimed[a:b] = b"\x01" * (b - a)
+    size = len(text)
 
     for m in _PREFIX_MULTIPLIER.finditer(text):
+        start, end = m.span()
         number = float(m.group(1).replace(",", ""))
-        found.append(Quantity(m.start(), m.end(), m.group(0), number, number, "multiplier"))
-        take(m.start(), m.end())
+        found.append(Quantity(start, end, m.group(0), number, number, "multiplier"))
+        claimed[start:end] = b"\x01" * (end - start)
 
     for m in _numbers(text):
-        if overlaps(m.start(), m.end()):
+        start, end = m.span()
+        if claimed.find(1, start, end) != -1:
             continue
         dollar, digits, scale_word, scale_suffix = m.groups()
-        number = float(digits.replace(",", ""))
+        number = float(digits.replace(",", "")) if "," in digits else float(digits)
         if scale_word:
             number *= vocab.scale_words[scale_word.lower()]
         elif scale_suffix:
             number *= _ATTACHED_SCALE[scale_suffix]
-        end = m.end()
-        if end < len(text) and text[end].isalpha() and not scale_suffix:
+        if end < size and not scale_suffix and text[end].isalpha():
             # 10x / 5Mbps / 3MB attach directly; 12th, 720p, 4K-as-resolution do not count.
             unit = vocab.unit_pattern.match(text, end)
-            if not unit or (end + len(unit.group(0)) < len(text) and text[end + len(unit.group(0))].isalpha()):
+            if not unit or (unit.end() < size and text[unit.end()].isalpha()):
                 continue
         if dollar:
-            q = Quantity(m.start(), end, text[m.start():end], number, number, "money")
+            q = Quantity(start, end, text[start:end], number, number, "money")
         else:
-            q = _with_unit(text, m.start(), end, number, vocab)
+            q = _with_unit(text, start, end, number, vocab)
             if q is None:
                 continue
         found.append(q)
-        take(q.start, q.end)
+        claimed[q.start:q.end] = b"\x01" * (q.end - q.start)
 
     for m in _word_numbers(text, vocab):
-        if overlaps(m.start(), m.end()):
+        start, end = m.span()
+        if claimed.find(1, start, end) != -1:
             continue
         word, scale = m.group(1).lower(), (m.group(2) or "").lower()
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
-        q = _with_unit(text, m.start(), m.end(), number, vocab, from_words=not scale, word=word)
-        if q is not None and word in _VAGUE_WORDS:
-            q = q._replace(vague=True)
+        q = _with_unit(text, start, end, number, vocab, from_words=not scale, word=word)
         if q is not None:
+            if word in _VAGUE_WORDS:
+                q = q._replace(vague=True)
             found.append(q)
-            take(q.start, q.end)
-    found.sort(key=lambda q: q.start)
+            claimed[q.start:q.end] = b"\x01" * (q.end - q.start)
+    found.sort(key=_START)
     return found
+
+
+_START = itemgetter(0)  # Quantity.start
 
 
 def _numbers(text: str) -> list[re.Match[str]]:

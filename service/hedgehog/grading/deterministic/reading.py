@@ -111,8 +111,8 @@ def read_answer(
             for index, _ in span_index.hits_of(cs.markers):
                 infos[index].markers[sid] = infos[index].markers.get(sid, 0) + 1
         for gid, matcher in cs.groups:
-            for index, hit in span_index.hits_of(matcher):
-                infos[index].groups.setdefault(sid, {}).setdefault(gid, set()).add(hit.strip())
+            for index, hits in span_index.hit_sets(matcher).items():
+                infos[index].groups.setdefault(sid, {})[gid] = hits
 
     pieces = span_index.pieces
     for i, piece in enumerate(pieces):
