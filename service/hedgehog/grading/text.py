@@ -7,7 +7,8 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? (not inside a number like 1.5 or an abbreviation like e.g.) or at a line break.
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|incl|est|mr|mrs|dr|no|fig|al)\.)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A word: letters, with apostrophes and hyphens inside ("users'" -> "users", "rock-'n'-roll").
+_WORD_TRIMMED = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
@@ -88,4 +89,4 @@ def words(text: str) -> list[str]:
 
 def words_of_lowered(lowered: str) -> list[str]:
     """words() of text that is already lower case."""
-    return [w.strip("'’-") for w in _WORD.findall(lowered)]
+    return _WORD_TRIMMED.findall(lowered)

@@ -207,11 +207,12 @@ def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) 
         return False
     if lex.framework_heading.match(text):
         return True  # "Current load: FTEs, utilisation, workload per head, span of control."
-    vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
     # "CDN edge capacity fails first, before origin storage; mitigation: adaptive bitrate, ..." is
     # built like a list but names this system's own parts: words outside the vocabulary show it.
-    specific = len(info.content_words) >= len(items)
-    return vocab_items >= 0.6 * len(items) and not specific
+    if len(info.content_words) >= len(items):
+        return False
+    vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
+    return vocab_items >= 0.6 * len(items)
 
 
 def _recited(q: Quantity, lex: LexiconPatterns) -> bool:

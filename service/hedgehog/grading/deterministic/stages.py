@@ -69,12 +69,18 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[s
     analyses = {sid: StageAnalysis() for sid in stage_ids}
     if not infos:
         return analyses
-    emissions = [[emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION] for info in infos]
-    # A paragraph's opening sentence usually announces its stage: its markers weigh more.
+    silent = [0.0] * len(stage_ids) + [_NONE_EMISSION]
+    emissions = []
     for i, info in enumerate(infos):
-        if i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph:
-            for k, cs in enumerate(compiled.stages):
-                emissions[i][k] += _OPENING_MARKER * min(info.markers.get(cs.stage.id, 0), 2)
+        if not (info.groups or info.markers or info.heading is not None):
+            emissions.append(list(silent))  # nothing in it speaks for any stage
+            continue
+        row = [emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION]
+        # A paragraph's opening sentence usually announces its stage: its markers weigh more.
+        if info.markers and (i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph):
+            for k, sid in enumerate(stage_ids):
+                row[k] += _OPENING_MARKER * min(info.markers.get(sid, 0), 2)
+        emissions.append(row)
 
     within, across = _transitions(n_states)
     states = range(n_states)
@@ -103,6 +109,8 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[s
             continue
         if state != none and (em[state] > 0 or _continues(info)):
             analyses[stage_ids[state]].primary.append(info)
+        if not info.groups and not info.markers:
+            continue  # no stage can claim it as a second one
         for k, sid in enumerate(stage_ids):
             if k == state:
                 continue
