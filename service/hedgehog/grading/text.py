@@ -2,7 +2,7 @@
 quote is a verbatim substring of the answer."""
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A sentence ends at . ! ? (not inside a number like 1.5 or an abbreviation like e.g.) or at a line break.
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|incl|est|mr|mrs|dr|no|fig|al)\.)$", re.IGNORECASE)
@@ -12,8 +12,7 @@ _WORD_TRIMMED = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):  # a named tuple: cheap to build, and answers hold many
     index: int
     paragraph: int
     start: int
