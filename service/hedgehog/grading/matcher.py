@@ -1,4 +1,4 @@
-"""Fast matching of many cue patterns against one answer.
+r"""Fast matching of many cue patterns against one answer.
 
 The rubric's cues are hundreds of case-insensitive regexes; running each over an answer is what
 the grader would spend most of its time on. Instead, each pattern is read (with Python's own
