@@ -338,52 +338,64 @@ class CueIndex:
 
     def __init__(self, matchers: list[CueMatcher], whole_text: list[CueMatcher] = ()) -> None:
         """`matchers` match within sentences; `whole_text` matchers over the whole answer."""
-        # literal -> (cues it starts after a \b, cues it starts otherwise, cues that contain it,
-        #             whole-text cues it starts)
-        by_literal: dict[str, tuple[list[_Cue], list[_Cue], list[_Cue], list[_Cue]]] = {}
-        for cue in (c for m in matchers for c in m.cues):
+        self.cues: list[_Cue] = [c for m in matchers for c in m.cues]  # a cue's id is its place here
+        self.ids = {cue: cid for cid, cue in enumerate(self.cues)}
+        self.match = [cue.regex.match for cue in self.cues]
+        # literal -> (ids of cues it starts after a \b, ids of cues it starts otherwise, ids of cues
+        #             that contain it, whole-text cues it starts)
+        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue]]] = {}
+        self.at_sentence_start: list[int] = []
+        self.at_digits: list[tuple[int, str, frozenset[str] | None]] = []
+        self.scanned: list[int] = []  # cues with no known start: run over sentences
+        for cid, cue in enumerate(self.cues):
             if cue.starts is not None:
                 for start in cue.starts:
                     if not start.startswith("\x00"):
                         entry = by_literal.setdefault(start, ([], [], [], []))
-                        entry[0 if start in cue.bounded_starts else 1].append(cue)
-            elif cue.anchors is not None:
-                for a in cue.anchors:
-                    by_literal.setdefault(a, ([], [], [], []))[2].append(cue)
+                        entry[0 if start in cue.bounded_starts else 1].append(cid)
+                if SENTENCE_START in cue.starts:
+                    self.at_sentence_start.append(cid)
+                self.at_digits += [(cid, kind, follow) for kind, follow in cue.after_digits.items()]
+            else:
+                self.scanned.append(cid)
+                for a in cue.anchors or ():
+                    by_literal.setdefault(a, ([], [], [], []))[2].append(cid)
         self.whole_text_cues = {c for m in whole_text for c in m.cues if c.plain_starts}
         for cue in self.whole_text_cues:
             for start in cue.starts:
                 by_literal.setdefault(start, ([], [], [], []))[3].append(cue)
-        self._automaton = ahocorasick.Automaton()
+        self.automaton = ahocorasick.Automaton()
         for literal, lists in sorted(by_literal.items()):
-            self._automaton.add_word(literal, (len(literal), *map(tuple, lists)))
+            self.automaton.add_word(literal, (len(literal), *map(tuple, lists)))
         if by_literal:
-            self._automaton.make_automaton()
-        self._empty = not by_literal
+            self.automaton.make_automaton()
+        self.empty = not by_literal
 
     def scan(self, lowered: str, spans: list[tuple[int, int]]) -> "AnswerScan":
         return AnswerScan(self, lowered, spans)
 
 
 class AnswerScan:
-    """One answer's sentences (lower-cased) and where each cue's literals occur in them."""
+    """Every match of every cue of the index in one answer's sentences (lower-cased)."""
 
     def __init__(self, index: CueIndex, lowered: str, spans: list[tuple[int, int]]) -> None:
         self.lowered = lowered
         self.spans = spans
-        self.pieces = [lowered[a:b] for a, b in spans]
-        self._starts = starts = [a for a, _ in spans]
+        self.pieces = pieces = [lowered[a:b] for a, b in spans]
+        self._index = index
+        starts = [a for a, _ in spans]
         # The sentence each character belongs to (-1 between sentences): a literal counts only
         # when its first and last characters are in the same sentence.
-        self._owner = owner = [-1] * len(lowered)
+        owner = [-1] * len(lowered)
         for i, (a, b) in enumerate(spans):
             owner[a:b] = [i] * (b - a)
-        self._index = index
-        positions: dict[_Cue, list[tuple[int, int]]] = {}
-        sentences: dict[_Cue, set[int]] = {}
+        # Every place a cue's match may start, as (cue id, sentence, offset in the sentence).
+        candidates: list[tuple[int, int, int]] = []
+        add = candidates.append
+        held: dict[int, set[int]] = {}  # cue id -> sentences holding a literal every match contains
         whole: dict[_Cue, list[int]] = {}
-        if not index._empty:
-            for last, (length, bounded, free, containing, whole_text) in index._automaton.iter(lowered):
+        if not index.empty:
+            for last, (length, bounded, free, containing, whole_text) in index.automaton.iter(lowered):
                 start = last - length + 1
                 if whole_text:
                     for cue in whole_text:
@@ -395,56 +407,88 @@ class AnswerScan:
                 if bounded:
                     before = lowered[start - 1] if offset else " "
                     if not (before.isalnum() or before == "_"):  # \b holds before the literal
-                        for cue in bounded:
-                            found = positions.get(cue)
-                            if found is None:
-                                positions[cue] = [(i, offset)]
-                            else:
-                                found.append((i, offset))
-                for cue in free:
-                    found = positions.get(cue)
-                    if found is None:
-                        positions[cue] = [(i, offset)]
-                    else:
-                        found.append((i, offset))
-                for cue in containing:
-                    held = sentences.get(cue)
-                    if held is None:
-                        sentences[cue] = {i}
-                    else:
-                        held.add(i)
-        self._positions = positions
-        self._sentences = sentences
+                        for cid in bounded:
+                            add((cid, i, offset))
+                for cid in free:
+                    add((cid, i, offset))
+                for cid in containing:
+                    held.setdefault(cid, set()).add(i)
+        for cid in index.at_sentence_start:
+            candidates += [(cid, i, 0) for i in range(len(pieces))]
+        if index.at_digits:
+            runs = self._digit_runs(owner, starts)
+            for cid, kind, follow in index.at_digits:
+                first = kind == DIGITS_START
+                candidates += [(cid, i, a if first else b - 1) for i, a, b, f in runs if follow is None or f in follow]
+        candidates.sort()
+
+        # Try each cue's regex at its places in order, skipping places inside its last match,
+        # exactly as finditer over the sentence would.
+        results: dict[int, list[tuple[int, re.Match[str]]]] = {}
+        match = index.match
+        last_cid = last_i = last_end = -1
+        for cid, i, offset in candidates:
+            if cid == last_cid and i == last_i and offset < last_end:
+                continue
+            m = match[cid](pieces[i], offset)
+            if m is not None:
+                last_cid, last_i, last_end = cid, i, m.end()
+                found = results.get(cid)
+                if found is None:
+                    results[cid] = [(i, m)]
+                else:
+                    found.append((i, m))
+        for cid in index.scanned:
+            regex = index.cues[cid].regex
+            if index.cues[cid].anchors is None:
+                sentences = range(len(pieces))
+            else:
+                sentences = sorted(held.get(cid, ()))
+            found = [(i, m) for i in sentences for m in regex.finditer(pieces[i])]
+            if found:
+                results[cid] = found
+        self._results = results
         self._whole = whole
-        self._runs: list[tuple[int, int, int, str]] | None = None
 
-    def _digit_runs(self) -> list[tuple[int, int, int, str]]:
-        """(sentence, first digit, end, next character but whitespace) of every run of digits
-        in a sentence."""
-        if self._runs is None:
-            self._runs = []
-            owner, starts = self._owner, self._starts
-            for m in _DIGIT_RUN.finditer(self.lowered):
-                a, b = m.span()
-                i = owner[a]
-                if i >= 0 and owner[b - 1] == i:
-                    after = m.start(1)
-                    follow = m.group(1) if after < len(owner) and owner[after] == i else ""  # "": the sentence ends
-                    self._runs.append((i, a - starts[i], b - starts[i], follow))
-        return self._runs
+    def _digit_runs(self, owner: list[int], starts: list[int]) -> list[tuple[int, int, int, str]]:
+        """(sentence, first digit, end, next character but whitespace) of every run of digits in a
+        sentence; "" when the sentence ends first."""
+        runs = []
+        for m in _DIGIT_RUN.finditer(self.lowered):
+            a, b = m.span()
+            i = owner[a]
+            if i >= 0 and owner[b - 1] == i:
+                after = m.start(1)
+                follow = m.group(1) if after < len(owner) and owner[after] == i else ""
+                runs.append((i, a - starts[i], b - starts[i], follow))
+        return runs
 
-    def _candidates(self, cue: _Cue) -> list[tuple[int, int]]:
-        """(sentence, offset) of every place a match of `cue` can start, in order."""
-        found = list(self._positions.get(cue, ()))
-        starts = cue.starts
-        if SENTENCE_START in starts:
-            found += [(i, 0) for i in range(len(self.pieces))]
-        for kind, follow in cue.after_digits.items():
-            runs = self._digit_runs()
-            if follow is not None:
-                runs = [r for r in runs if r[3] in follow]
-            found += [(i, a if kind == DIGITS_START else b - 1) for i, a, b, _ in runs]
-        return sorted(set(found)) if len(found) > 1 else found
+    def matches(self, cue: _Cue) -> list[tuple[int, re.Match[str]]]:
+        """(sentence index, match in that sentence) for each match of `cue`, as finditer over each
+        sentence would find them (^ is the sentence's start)."""
+        return self._results.get(self._index.ids[cue], [])
+
+    def hits(self, cue: _Cue) -> list[tuple[int, str]]:
+        """(sentence index, matched text) for each match of `cue` inside a sentence."""
+        return [(i, m.group()) for i, m in self.matches(cue)]
+
+    def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
+        """(sentence index, matched text) for every match of any of the matcher's cues."""
+        return [hit for cue in matcher.cues for hit in self.hits(cue)]
+
+    def hit_sets(self, matcher: CueMatcher) -> dict[int, set[str]]:
+        """Sentence index -> the distinct texts (stripped) the matcher's cues matched there."""
+        out: dict[int, set[str]] = {}
+        results, ids = self._results, self._index.ids
+        for cue in matcher.cues:
+            for i, m in results.get(ids[cue], ()):
+                hit = m.group().strip()
+                held = out.get(i)
+                if held is None:
+                    out[i] = {hit}
+                else:
+                    held.add(hit)
+        return out
 
     def whole_text_matches(self, matcher: CueMatcher) -> list[re.Match[str]]:
         """Matches of the matcher's cues over the whole answer, as finditer would find them; the
@@ -463,60 +507,3 @@ class AnswerScan:
                     out.append(m)
                     last_end = m.end()
         return out
-
-    def hit_sets(self, matcher: CueMatcher) -> dict[int, set[str]]:
-        """Sentence index -> the distinct texts (stripped) the matcher's cues matched there."""
-        out: dict[int, set[str]] = {}
-        positions = self._positions
-        for cue in matcher.cues:
-            if cue.plain_starts and cue not in positions:
-                continue  # none of its starts occur: nothing to try
-            for i, m in self.matches(cue):
-                hit = m.group().strip()
-                held = out.get(i)
-                if held is None:
-                    out[i] = {hit}
-                else:
-                    held.add(hit)
-        return out
-
-    def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
-        """(sentence index, matched text) for every match of any of the matcher's cues."""
-        positions = self._positions
-        return [
-            (i, m.group())
-            for cue in matcher.cues
-            if not cue.plain_starts or cue in positions  # a cue none of whose starts occur: nothing to try
-            for i, m in self.matches(cue)
-        ]
-
-    def hits(self, cue: _Cue) -> list[tuple[int, str]]:
-        """(sentence index, matched text) for each match of `cue` inside a sentence."""
-        return [(i, m.group()) for i, m in self.matches(cue)]
-
-    def matches(self, cue: _Cue) -> list[tuple[int, re.Match[str]]]:
-        """(sentence index, match in that sentence) for each match of `cue`, as finditer over each
-        sentence would find them (^ is the sentence's start)."""
-        if cue.starts is not None:
-            found = self._positions.get(cue) if cue.plain_starts else self._candidates(cue)
-            if not found:
-                return []
-            if len(found) > 1 and cue.plain_starts:
-                found = sorted(found)  # a repeated place fails or is skipped as inside the last match
-            out = []
-            pieces, match = self.pieces, cue.regex.match
-            last_i, last_end = -1, -1
-            for i, offset in found:
-                if i == last_i and offset < last_end:
-                    continue  # inside the previous match, as finditer would skip it
-                m = match(pieces[i], offset)
-                if m is not None:
-                    out.append((i, m))
-                    last_i, last_end = i, m.end()
-            return out
-        held = self._sentences.get(cue)
-        if held is not None:
-            return [(i, m) for i in sorted(held) for m in cue.regex.finditer(self.pieces[i])]
-        if cue.anchors is not None:
-            return []
-        return [(i, m) for i, piece in enumerate(self.pieces) for m in cue.regex.finditer(piece)]
