@@ -39,6 +39,7 @@ class SentenceInfo:
     stopwords: frozenset[str] = frozenset()
     ties_back: bool = False
     word_count: int = 0
+    derivation: bool | None = None  # says "so", "=", "times" ...: set by works_out()
 
     @cached_property
     def link_words(self) -> set[str]:
@@ -227,4 +228,8 @@ def _item_has_cue(item: str, info: SentenceInfo) -> bool:
 
 def works_out(info: SentenceInfo) -> bool:
     """Two or more concrete figures joined by a derivation ("x times y, so z")."""
-    return len(info.concrete) >= 2 and bool(DERIVATION.search(info.sentence.text))
+    if len(info.concrete) < 2:
+        return False
+    if info.derivation is None:  # asked once per stage: remembered
+        info.derivation = bool(DERIVATION.search(info.sentence.text))
+    return info.derivation
