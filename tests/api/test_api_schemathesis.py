@@ -1,13 +1,14 @@
 """Property-based requests generated from the OpenAPI schema: no input may cause a server error.
-Bounded (max_examples per operation) to stay fast; runs the real app on a temp SQLite database
-with real per-request sessions, authenticated so the protected endpoints are reached."""
+Bounded (max_examples per operation) to stay fast; runs the real app on a temp SQLite database and
+on a fresh PostgreSQL database, with real per-request sessions, authenticated so the protected
+endpoints are reached."""
 
 import secrets
 
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from fixtures_service import TEST_PASSWORD
+from fixtures_service import BACKENDS, TEST_PASSWORD, copy_of_postgres_template
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from sqlmodel import Session
@@ -18,9 +19,18 @@ from hedgehog.db import crud
 from hedgehog.db.models import UserCreate, UserRole
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzzed_database(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+        return
+    with copy_of_postgres_template(*request.getfixturevalue("postgres_template")) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+def fuzzed_app(fuzzed_database):
+    url = fuzzed_database
     app = create_app(Settings(_env_file=None, database_url=url, hedgehog_env="test",
                               hedgehog_secret_key=secrets.token_urlsafe(32)))
     with TestClient(app) as client:
@@ -31,6 +41,7 @@ def fuzzed_app(tmp_path_factory):
                   for name in ("root", "lea")}
         app.state.fuzz_headers = {name: {"Authorization": f"Bearer {t}"} for name, t in tokens.items()}
         yield app
+    app.state.engine.dispose()  # PostgreSQL drops the database only once nothing is connected
 
 
 @pytest.fixture(scope="module")
