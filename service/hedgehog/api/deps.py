@@ -42,6 +42,9 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
 def get_session(request: Request) -> Iterator[Session]:
     ensure_schema(request.app.state)
     # expire_on_commit=False: what a request wrote stays readable after its commit without another

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError as DatabaseDataError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -110,6 +111,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, DatabaseDataError) and "NUL" in str(exc.orig):
+            # PostgreSQL refuses NUL in text (SQLite stores it): whichever input field carried it
+            # into a query, it is the client's text, and the transaction was rolled back whole.
+            return JSONResponse(error_body("text must not contain NUL (0x00) characters", "invalid_text"),
+                                status_code=422)
         if is_database_outage(exc):
             log.warning("database unavailable: %s", exc.orig)
             return JSONResponse(error_body(DATABASE_UNAVAILABLE, "database_unavailable"), status_code=503,

@@ -2,14 +2,16 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from fastapi.responses import StreamingResponse
+from sqlalchemy.engine import Engine, Row
 from sqlmodel import Session
 
 from hedgehog.api.progress import effective_overall
 from hedgehog.api.schemas import EffectiveGrade, EffectiveStage, SubmissionPublic, SubmissionSummary
 from hedgehog.db import crud
-from hedgehog.db.models import ReviewPublic, StageOverridePublic, StageScore, Submission, User, as_utc
+from hedgehog.db.models import ReviewPublic, StageOverridePublic, Submission, User, as_utc
 
 
 def submission_public(session: Session, submission: Submission) -> SubmissionPublic:
@@ -62,19 +64,40 @@ def _safe_cell(value: object) -> object:
     return value
 
 
-def export_csv(
-    submissions: Iterable[Submission], stages: dict[int, list[StageScore]], usernames: dict[int, str]
-) -> str:
-    """One row per attempt x stage."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for s in submissions:
-        for st in stages.get(s.id, []):
-            writer.writerow([_safe_cell(v) for v in (
+def export_response(engine: Engine, learners: Sequence[User], filename: str) -> StreamingResponse:
+    """The learners' attempts as CSV, one row per attempt x stage, streamed a batch at a time."""
+    usernames = {u.id: u.username for u in learners}
+    batches = crud.export_batches(engine, usernames, batch=crud.EXPORT_BATCH)
+    # The first batch is read now, inside the request: an unreachable database is still a clean 503.
+    first = next(batches, None)
+
+    def body() -> Iterator[str]:
+        try:
+            yield _csv_lines([EXPORT_COLUMNS])
+            for batch in ([first] if first is not None else []):
+                yield _csv_lines(_export_rows(batch, usernames))
+            for batch in batches:
+                yield _csv_lines(_export_rows(batch, usernames))
+        finally:
+            batches.close()  # also when the client goes away mid-download
+
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _export_rows(batch: list[tuple[Row, list[Row]]], usernames: dict[int, str]) -> Iterator[list[object]]:
+    for s, stages in batch:
+        for st in stages:
+            effective = st.coach_score if st.coach_score is not None else st.score
+            yield [_safe_cell(v) for v in (
                 s.learner_id, usernames.get(s.learner_id, ""), s.id, s.attempt_number, s.question_id or "",
                 s.framework, s.rubric_version, s.grader, s.prompt_version or "", s.model or "", st.stage_id, st.name,
-                st.score, "" if st.coach_score is None else st.coach_score, st.effective_score, st.coach_reason or "",
+                st.score, "" if st.coach_score is None else st.coach_score, effective, st.coach_reason or "",
                 s.overall, as_utc(s.created_at).isoformat(),
-            )])
+            )]
+
+
+def _csv_lines(rows: Iterable[list[object]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()

@@ -3,11 +3,12 @@ transaction: it commits everything or, on any error, rolls back and stores nothi
 
 import base64
 import binascii
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, func, tuple_
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -345,6 +346,55 @@ def all_submissions(session: Session, learner_ids: Sequence[int]) -> list[Submis
             .order_by(Submission.learner_id, Submission.created_at, Submission.id)
         ).all()
     )
+
+
+EXPORT_BATCH = 500  # submissions per query when exporting
+
+
+def export_batches(
+    engine: Engine, learner_ids: Iterable[int], batch: int = EXPORT_BATCH
+) -> Iterator[list[tuple[Row, list[Row]]]]:
+    """The learners' submissions in export order (learner, time, id), each with its stage scores,
+    a batch at a time and only the exported columns, from a session of its own: memory stays flat
+    however long the history, and the caller may stream the batches after its request's session
+    has closed."""
+    ids = sorted(set(learner_ids))
+    with Session(engine) as session:
+        for start in range(0, len(ids), _IN_CHUNK):
+            learners = ids[start : start + _IN_CHUNK]
+            after: tuple | None = None
+            while True:
+                query = select(*_EXPORTED_SUBMISSION_COLUMNS).where(col(Submission.learner_id).in_(learners))
+                if after is not None:  # keyset: the next rows in the (learner, time, id) index order
+                    query = query.where(tuple_(Submission.learner_id, Submission.created_at, Submission.id) > after)
+                rows = session.exec(
+                    query.order_by(Submission.learner_id, Submission.created_at, Submission.id).limit(batch)
+                ).all()
+                if not rows:
+                    break
+                stages: dict[int, list[Row]] = {row.id: [] for row in rows}
+                for stage in session.exec(
+                    select(*_EXPORTED_STAGE_COLUMNS)
+                    .where(col(StageScore.submission_id).in_(list(stages)))
+                    .order_by(StageScore.submission_id, StageScore.position)
+                ).all():
+                    stages[stage.submission_id].append(stage)
+                yield [(row, stages[row.id]) for row in rows]
+                if len(rows) < batch:
+                    break
+                last = rows[-1]
+                after = (last.learner_id, last.created_at, last.id)
+
+
+_EXPORTED_SUBMISSION_COLUMNS = (
+    Submission.id, Submission.learner_id, Submission.attempt_number, Submission.question_id, Submission.framework,
+    Submission.rubric_version, Submission.grader, Submission.prompt_version, Submission.model, Submission.overall,
+    Submission.created_at,
+)
+_EXPORTED_STAGE_COLUMNS = (
+    StageScore.submission_id, StageScore.stage_id, StageScore.name, StageScore.score, StageScore.coach_score,
+    StageScore.coach_reason,
+)
 
 
 def awaiting_review_counts(session: Session, learner_ids: Sequence[int]) -> dict[int, int]:

@@ -1,11 +1,11 @@
 """The coach's cohort: roster and export (a coach sees assigned learners; an admin sees all)."""
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import StreamingResponse
 
-from hedgehog.api.deps import CoachUser, SessionDep
+from hedgehog.api.deps import CoachUser, EngineDep, SessionDep
 from hedgehog.api.schemas import ErrorBody, Roster, RosterEntry
-from hedgehog.api.views import export_csv
+from hedgehog.api.views import export_response
 from hedgehog.db import crud
 
 router = APIRouter(prefix="/coach", tags=["coach"])
@@ -34,13 +34,8 @@ def roster(session: SessionDep, coach: CoachUser) -> Roster:
 
 
 @router.get(
-    "/export.csv", response_class=PlainTextResponse,
+    "/export.csv", response_class=StreamingResponse,
     responses={**RESPONSES, 200: {"content": {"text/csv": {}}, "description": "One row per attempt x stage."}},
 )
-def export_cohort(session: SessionDep, coach: CoachUser) -> PlainTextResponse:
-    learners = crud.learners_of(session, coach)
-    submissions = crud.all_submissions(session, [u.id for u in learners])
-    stages = crud.stage_scores_for(session, [s.id for s in submissions])
-    body = export_csv(submissions, stages, {u.id: u.username for u in learners})
-    return PlainTextResponse(body, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="hedgehog-cohort.csv"'})
+def export_cohort(session: SessionDep, engine: EngineDep, coach: CoachUser) -> StreamingResponse:
+    return export_response(engine, crud.learners_of(session, coach), "hedgehog-cohort.csv")

@@ -3,13 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import StreamingResponse
 
 from hedgehog.api import progress as progress_rules
-from hedgehog.api.deps import IdPath, CurrentUser, SessionDep, visible_learner
+from hedgehog.api.deps import CurrentUser, EngineDep, IdPath, SessionDep, visible_learner
 from hedgehog.api.errors import ApiError
 from hedgehog.api.schemas import ErrorBody, SubmissionPage
-from hedgehog.api.views import export_csv, submission_summaries
+from hedgehog.api.views import export_response, submission_summaries
 from hedgehog.db import crud
 from hedgehog.db.models import Submission
 from hedgehog.grading.document import FRAMEWORKS
@@ -79,13 +79,9 @@ def learner_progress(
 
 
 @router.get(
-    "/{learner_id}/export.csv", response_class=PlainTextResponse,
+    "/{learner_id}/export.csv", response_class=StreamingResponse,
     responses={**RESPONSES, 200: {"content": {"text/csv": {}}, "description": "One row per attempt x stage."}},
 )
-def export_learner(learner_id: IdPath, session: SessionDep, user: CurrentUser) -> PlainTextResponse:
+def export_learner(learner_id: IdPath, session: SessionDep, engine: EngineDep, user: CurrentUser) -> StreamingResponse:
     learner = visible_learner(session, user, learner_id)
-    submissions = crud.all_submissions(session, [learner_id])
-    stages = crud.stage_scores_for(session, [s.id for s in submissions])
-    body = export_csv(submissions, stages, {learner.id: learner.username})
-    return PlainTextResponse(body, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="hedgehog-{learner.username}.csv"'})
+    return export_response(engine, [learner], f"hedgehog-{learner.username}.csv")
