@@ -47,6 +47,10 @@ REALISTIC_FRAGMENTS = [
 ]
 EMOJI = "🦔🚀📈🔥💾⚡️👩‍💻🇺🇸"
 RTL_TEXT = ["שלום עולם 10x עומס", "الحمل الحالي ٢٠٠٠ طلب في الثانية", "\u202eRTL override\u202c", "\u200fמימין לשמאל\u200e"]
+# Letters a case-insensitive regex reads as ASCII ("ſ" as s, "ı"/"İ" as i, Kelvin "K" as k): a
+# unit or number word spelt with one once crashed a dictionary lookup.
+CASE_FOLDING_FRAGMENTS = ["a millionſ uſers", "ſix ſervers", "2 Mbpſ", "5 per ſecond", "ıncrease", "İ'd say",
+                          "10 \u212aB", "3 gigabitſ per ſecond", "twentı GB", "\u212ailobytes"]
 CONTROL_CHARS = "\x00\x01\x07\x08\x0b\x0c\x1b\x7f\u0085\u2028\u2029\ufeff\u200b"
 NUMBERS_WITH_UNITS = st.builds(
     lambda number, unit, times: f"{number}{unit} {times}",
@@ -60,6 +64,7 @@ any_text_with_surrogates = st.text(st.characters(codec=None, categories=None), m
 special_text = st.lists(
     st.one_of(
         st.sampled_from(REALISTIC_FRAGMENTS),
+        st.sampled_from(CASE_FOLDING_FRAGMENTS),
         st.sampled_from(RTL_TEXT),
         st.text(alphabet=EMOJI, min_size=1, max_size=10),
         st.text(alphabet=CONTROL_CHARS, min_size=1, max_size=5),

@@ -123,7 +123,7 @@ def test_restatements_with_hidden_factors_get_no_verdict(text):
 
 
 # The fast paths below must find exactly what the plain patterns they stand in for would.
-_WORDY = ["a", "an", "A", "a few", "a couple of", "two", "twenty-one", "hundred", "thousand", "million", "half",
+_WORDY = ["ſix", "mıllion", "\u0130", "a",  "an", "A", "a few", "a couple of", "two", "twenty-one", "hundred", "thousand", "million", "half",
           "data", "and", "banana", "mb", "megabytes", "gigabit per second", "per second", "%", "x", "-", "5", "1.5",
           "Gbps", "TB", "kilobytes a second", "days", "ms", "fold", "times", "users", "\n", "\u00a0", "a-million"]
 
@@ -166,3 +166,13 @@ def test_numbers_are_what_the_number_pattern_finds(parts):
     # The x-first multiplier pattern is the plain look-behind one, reordered for speed.
     plain = re.compile(r"(?<![\w])[x×]((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![\w.])")
     assert [m.span() for m in _PREFIX_MULTIPLIER.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_letters_a_case_insensitive_regex_reads_as_ascii_are_read_as_ascii():
+    """"ſ" (long s), "ı"/"İ" and the Kelvin sign match s, i and k case-insensitively; the unit and
+    number-word lookups must follow (they used to raise KeyError)."""
+    found = {q.text: (q.dimension, q.value) for q in find_quantities("2 Mbpſ, ſix servers, a millionſ uſers, 10 \u212aB")}
+    assert found["2 Mbpſ"] == ("bitrate", 2e6)
+    assert found["ſix servers"] == ("count", 6)
+    assert found["10 \u212aB"][0] == "bytes"
+    assert any(text.startswith("a millionſ") and value == 1e6 for text, (_, value) in found.items())

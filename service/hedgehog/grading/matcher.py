@@ -325,12 +325,26 @@ class CueMatcher:
             yield from scan.hits(cue)
 
 
+# Case-insensitive regexes match these as ASCII letters (the long s as "s", the dotless and the
+# dotted capital i as "i"; the Kelvin sign lowers to "k" by itself): folding them to ASCII keeps
+# literal lookups (anchors, dictionaries of units and number words) in step with the regexes.
+_ASCII_FOLDS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
+
+
 def fold_case(text: str) -> str:
-    """Lower case with offsets kept: the few characters whose lower case is longer stay as they are."""
+    """Lower case with offsets kept (the few characters whose lower case is longer stay as they
+    are), and the letters above folded to ASCII."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if "\u017f" in lowered or "\u0131" in lowered or "\u0130" in lowered:
+        lowered = lowered.translate(_ASCII_FOLDS)
+    return lowered
+
+
+def fold_key(word: str) -> str:
+    """A regex match's text as a dictionary key: "Mbpſ" finds "mbps"."""
+    return word.translate(_ASCII_FOLDS).lower()
 
 
 class CueIndex:

@@ -11,7 +11,7 @@ from functools import cache
 import ahocorasick
 
 from hedgehog.grading.lexicon import load_lexicon
-from hedgehog.grading.matcher import fold_case
+from hedgehog.grading.matcher import fold_case, fold_key
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _ATTACHED_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "MM": 1e6, "m": 1e6, "B": 1e9, "bn": 1e9, "Bn": 1e9, "T": 1e12}
@@ -145,7 +145,7 @@ def find_quantities(text: str) -> list[Quantity]:
         dollar, digits, scale_word, scale_suffix = m.groups()
         number = float(digits.replace(",", "")) if "," in digits else float(digits)
         if scale_word:
-            number *= vocab.scale_words[scale_word.lower()]
+            number *= vocab.scale_words[fold_key(scale_word)]
         elif scale_suffix:
             number *= _ATTACHED_SCALE[scale_suffix]
         if end < size and not scale_suffix and text[end].isalpha():
@@ -166,7 +166,7 @@ def find_quantities(text: str) -> list[Quantity]:
         start, end = m.span()
         if claimed.find(1, start, end) != -1:
             continue
-        word, scale = m.group(1).lower(), (m.group(2) or "").lower()
+        word, scale = fold_key(m.group(1)), fold_key(m.group(2) or "")
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
         q = _with_unit(text, start, end, number, vocab, from_words=not scale, word=word)
         if q is not None:
@@ -220,7 +220,7 @@ def _with_unit(
         return Quantity(start, end, text[start:end], 2, 2, "multiplier")
     unit = vocab.unit_pattern.match(text, end)
     if unit:
-        name = unit.group(1).lower()
+        name = fold_key(unit.group(1))
         dimension, factor = vocab.unit_by_name[name]
         if name in {"x", "×", "times"} and _OPERAND_FOLLOWS.match(text, end + len(unit.group(0))):
             unit = None  # "10 x 5", "180k times 5 Mbps": an operator, not a multiplier
@@ -238,7 +238,7 @@ def _with_unit(
         return None  # "a car", "one cashier": not a quantity worth counting
     per = _PER_TIME.match(text, end)
     if per and not from_words:  # "96 an hour", "22 a second"
-        seconds = _TIME_SECONDS[per.group(1).lower()]
+        seconds = _TIME_SECONDS[fold_key(per.group(1))]
         return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate", period=seconds)
     noun_match = _NOUN.match(text, end)
     noun = None
@@ -253,7 +253,7 @@ def _with_unit(
         return None
     per = _PER_TIME.match(text, stop)
     if per and noun is not None:
-        seconds = _TIME_SECONDS[per.group(1).lower()]
+        seconds = _TIME_SECONDS[fold_key(per.group(1))]
         stop = per.end()
         return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun, period=seconds)
     return Quantity(start, stop, text[start:stop], number, number, "count", noun)
