@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, exists, func, tuple_
 from sqlalchemy.engine import Engine, Row
+from sqlalchemy.orm import defer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -336,16 +337,22 @@ def list_submissions(
     return page, next_cursor
 
 
-def all_submissions(session: Session, learner_ids: Sequence[int]) -> list[Submission]:
+def all_submissions(session: Session, learner_ids: Sequence[int], *, with_text: bool = True) -> list[Submission]:
+    """Every submission of these learners, oldest first. Without text, the answer, summary and
+    stored grade details are not read (touching them raises): a long history stays small."""
     if not learner_ids:
         return []
-    return list(
-        session.exec(
-            select(Submission)
-            .where(col(Submission.learner_id).in_(list(learner_ids)))
-            .order_by(Submission.learner_id, Submission.created_at, Submission.id)
-        ).all()
+    query = (
+        select(Submission)
+        .where(col(Submission.learner_id).in_(list(learner_ids)))
+        .order_by(Submission.learner_id, Submission.created_at, Submission.id)
     )
+    if not with_text:
+        query = query.options(*(defer(column, raiseload=True) for column in _SUBMISSION_TEXT_COLUMNS))
+    return list(session.exec(query).all())
+
+
+_SUBMISSION_TEXT_COLUMNS = (Submission.answer, Submission.summary, Submission.extra)
 
 
 EXPORT_BATCH = 500  # submissions per query when exporting

@@ -57,7 +57,7 @@ def learner_progress(
 ) -> progress_rules.Progress:
     learner = visible_learner(session, user, learner_id)
     compare_ids = _parse_compare(compare) if compare else None
-    submissions = crud.all_submissions(session, [learner_id])
+    submissions = crud.all_submissions(session, [learner_id], with_text=False)  # progress needs scores, not answers
     stages = crud.stage_scores_for(session, [s.id for s in submissions])
     comparison = None
     if compare_ids:
