@@ -11,7 +11,7 @@ match contains, or failing that over every sentence. Either way the matches are 
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
@@ -342,6 +342,20 @@ def fold_case(text: str) -> str:
     return lowered
 
 
+def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """What pattern.finditer(text) finds, given (in order) every place a match can start: the
+    pattern is tried only there, and a place inside the last match is skipped, as finditer would."""
+    found, last_end, match = [], -1, pattern.match
+    for start in starts:
+        if start < last_end:
+            continue
+        m = match(text, start)
+        if m is not None:
+            found.append(m)
+            last_end = m.end()
+    return found
+
+
 def fold_key(word: str) -> str:
     """A regex match's text as a dictionary key: "Mbpſ" finds "mbps"."""
     return word.translate(_ASCII_FOLDS).lower()
@@ -394,13 +408,12 @@ class AnswerScan:
 
     def __init__(self, index: CueIndex, lowered: str, spans: list[tuple[int, int]]) -> None:
         self.lowered = lowered
-        self.spans = spans
         self.pieces = pieces = [lowered[a:b] for a, b in spans]
         self._index = index
         starts = [a for a, _ in spans]
         # The sentence each character belongs to (-1 between sentences): a literal counts only
         # when its first and last characters are in the same sentence.
-        owner = [-1] * len(lowered)
+        self.owner = owner = [-1] * len(lowered)
         for i, (a, b) in enumerate(spans):
             owner[a:b] = [i] * (b - a)
         # Every place a cue's match may start, as (cue id, sentence, offset in the sentence).
@@ -512,12 +525,5 @@ class AnswerScan:
             if cue not in self._index.whole_text_cues:
                 out += cue.regex.finditer(self.lowered)  # no literal start: a plain scan
                 continue
-            last_end = -1
-            for start in sorted(set(self._whole.get(cue, ()))):
-                if start < last_end:
-                    continue
-                m = cue.regex.match(self.lowered, start)
-                if m is not None:
-                    out.append(m)
-                    last_end = m.end()
+            out += matches_at(cue.regex, self.lowered, sorted(set(self._whole.get(cue, ()))))
         return out

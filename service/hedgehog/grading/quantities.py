@@ -11,7 +11,7 @@ from functools import cache
 import ahocorasick
 
 from hedgehog.grading.lexicon import load_lexicon
-from hedgehog.grading.matcher import fold_case, fold_key
+from hedgehog.grading.matcher import fold_case, fold_key, matches_at
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _ATTACHED_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "MM": 1e6, "m": 1e6, "B": 1e9, "bn": 1e9, "Bn": 1e9, "T": 1e12}
@@ -183,16 +183,7 @@ _START = itemgetter(0)  # Quantity.start
 
 def _numbers(text: str) -> list[re.Match[str]]:
     """What _NUMBER.finditer(text) finds, trying it only where a number can start."""
-    found, last_end, match = [], -1, _NUMBER.match
-    for candidate in _NUMBER_START.finditer(text):
-        start = candidate.start()
-        if start < last_end:
-            continue
-        m = match(text, start)
-        if m is not None:
-            found.append(m)
-            last_end = m.end()
-    return found
+    return matches_at(_NUMBER, text, (m.start() for m in _NUMBER_START.finditer(text)))
 
 
 def _word_numbers(text: str, vocab: _Vocabulary) -> list[re.Match[str]]:
@@ -202,15 +193,7 @@ def _word_numbers(text: str, vocab: _Vocabulary) -> list[re.Match[str]]:
     candidates = [m.start() for m in _ARTICLE.finditer(lowered)]
     candidates += [end - length + 1 for end, length in vocab.word_number_starts.iter(lowered)]
     candidates.sort()
-    found, last_end, match = [], -1, vocab.word_number.match
-    for start in candidates:
-        if start < last_end:
-            continue
-        m = match(text, start)
-        if m is not None:
-            found.append(m)
-            last_end = m.end()
-    return found
+    return matches_at(vocab.word_number, text, candidates)
 
 
 def _with_unit(

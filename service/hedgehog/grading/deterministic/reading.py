@@ -64,20 +64,14 @@ def read_answer(
     infos = [SentenceInfo(s) for s in sentences]
     starts = [s.start for s in sentences]
 
-    def owner(pos: int) -> SentenceInfo | None:
-        i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and pos < sentences[i].end:
-            return infos[i]
-        return None
-
     def spanning(start: int, end: int) -> list[SentenceInfo]:
         first = max(bisect.bisect_right(starts, start) - 1, 0)
         return [x for x in infos[first:] if x.sentence.start < end and x.sentence.end > start]
 
-    # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
-    lowered = fold_case(answer)
     # Cues match within a sentence (a heading's ^ is the sentence's start).
+    lowered = fold_case(answer)
     span_index = cue_index(compiled, lex).scan(lowered, [(s.start, s.end) for s in sentences])
+    # Text addressed to the grader: the sentence, and any bracketed block around it, is set aside.
     injections = sorted(span_index.whole_text_matches(lex.injection), key=lambda m: m.start())
     for m in injections:
         for info in spanning(m.start(), m.end()):
@@ -89,11 +83,11 @@ def read_answer(
 
     question_words, question_quantities = _question_facts(question_text)
     quantities = find_quantities(answer)
+    owner = span_index.owner  # the sentence of each character, -1 between sentences
     for q in quantities:
-        info = owner(q.start)
-        if info is not None:
-            if q.is_concrete and not _restated(q, question_quantities):
-                info.concrete.append(q)
+        i = owner[q.start]
+        if i >= 0 and q.is_concrete and not _restated(q, question_quantities):
+            infos[i].concrete.append(q)
     checks = check_arithmetic(answer, quantities)
     # A figure with the right unit is evidence of its group whatever nouns surround it
     # ("forty installs a week" is traffic even if "installs" is in no vocabulary).
