@@ -74,8 +74,8 @@ def export_response(engine: Engine, learners: Sequence[User], filename: str) -> 
     def body() -> Iterator[str]:
         try:
             yield _csv_lines([EXPORT_COLUMNS])
-            for batch in ([first] if first is not None else []):
-                yield _csv_lines(_export_rows(batch, usernames))
+            if first is not None:
+                yield _csv_lines(_export_rows(first, usernames))
             for batch in batches:
                 yield _csv_lines(_export_rows(batch, usernames))
         finally:
