@@ -209,3 +209,80 @@ def test_quality_bar_on_the_calibration_set():
     assert within_one >= 0.85
     assert _qwk(pairs) >= 0.6
     assert flagged and all(flagged)
+
+
+FERRY_Q = "Estimate the booking-system capacity a ferry operator needs for the summer timetable."
+
+# Defines each stage instead of doing it: a recital, whatever sentence shape it takes.
+FERRY_DEFINITIONS = """For the ferry bookings I would use the usual approach. Current load is traffic, data and
+resources. Growth projection could be 10x or 100x. Non-linear factors are peak versus average with a
+2 to 3x multiplier and a 20% buffer. Capacity needs are servers, storage and cost. Bottlenecks means
+what fails first and the fix for it."""
+
+# The same sentence shape with the operator's own figures is applied work, not a recital.
+FERRY_APPLIED = """Current load is about 40 bookings a minute on a June weekday, 3 app servers and a 60 GB
+Postgres database. Growth projection is 25% more sailings next summer, so roughly 50 bookings a
+minute. Non-linear factors are the Friday evening rush, about 4x the weekday average, and the school
+holidays. Capacity needs are modest: 6 app servers at the Friday peak and 90 GB of storage, about
+$900 a month. The bottleneck is the payment provider's limit of 20 calls a second, which the Friday
+rush exceeds first, so card payments go through a queue with a short hold on the seat."""
+
+
+def test_defining_the_stages_is_a_recital_not_an_answer():
+    doc = grade(FERRY_DEFINITIONS, question_text=FERRY_Q, framework="capacity", grader="deterministic")
+    assert "keyword_stuffing" in doc.flags
+    assert all(v <= 1 for v in scores(doc).values()), scores(doc)
+
+
+def test_a_stage_named_then_filled_with_figures_is_applied():
+    doc = grade(FERRY_APPLIED, question_text=FERRY_Q, framework="capacity", grader="deterministic")
+    assert "keyword_stuffing" not in doc.flags
+    assert scores(doc)["current_load"] >= 2
+
+
+def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set[str]:
+    """The element groups of `stage` the grader reads in the answer's sentences."""
+    from hedgehog.grading.deterministic.patterns import compile_rubric, lexicon_patterns
+    from hedgehog.grading.deterministic.reading import read_answer
+    from hedgehog.grading.lexicon import load_lexicon
+    from hedgehog.grading.rubric import load_rubric
+
+    infos, _, _ = read_answer(answer, question, compile_rubric(load_rubric(framework)), lexicon_patterns(load_lexicon()))
+    return {g for info in infos for g in info.groups.get(stage, {})}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At ten times the load it gets worse than linear, because slow pages make people hit refresh.",
+        "A bigger queue makes each match search slower, which makes the queue bigger still.",
+        "When the site slows down, users just retry and the retries double the request rate.",
+    ],
+)
+def test_paraphrased_non_linear_risks_are_read_as_such(sentence):
+    assert "nonlinear" in _stage_groups(sentence, CHAT_Q, "scale", "projection")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stage", "group"),
+    [
+        ("The batch runs on 320 vCPUs across 40 workers.", "current_load", "resources"),
+        ("Quarter-end and year-end runs are twice the usual size.", "nonlinear_factors", "seasonality"),
+        ("Lunch is our worst hour by far, about 3x the morning.", "nonlinear_factors", "peak"),
+    ],
+)
+def test_capacity_paraphrases_reach_their_group(sentence, stage, group):
+    assert group in _stage_groups(sentence, PHOTO_Q, "capacity", stage)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stage", "group"),
+    [
+        # Triple replication is storage overhead, not growth.
+        ("We keep triple replication, about 3x overhead on raw disk.", "growth_projection", "rate"),
+        # Dock events and a results release are not calendar events.
+        ("Each trip is two dock events, validated before release.", "nonlinear_factors", "seasonality"),
+    ],
+)
+def test_look_alike_words_do_not_count(sentence, stage, group):
+    assert group not in _stage_groups(sentence, PHOTO_Q, "capacity", stage)

@@ -38,7 +38,7 @@ def all_cues() -> list[str]:
             for group in stage.groups:
                 cues += group.cues
     lexicon = load_lexicon()
-    return cues + lexicon.injection + lexicon.recitals + lexicon.observability + lexicon.tie_phrases
+    return cues + lexicon.injection + lexicon.recitals + lexicon.stage_definitions + lexicon.observability + lexicon.tie_phrases
 
 
 @pytest.mark.parametrize("text", TEXTS)

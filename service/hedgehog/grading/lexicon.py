@@ -35,6 +35,7 @@ class Lexicon(BaseModel):
     buzzwords: list[str]
     framework_terms: list[str]
     recitals: list[str]
+    stage_definitions: list[str] = Field(default_factory=list)
     observability: list[str]
     tie_phrases: list[str] = Field(default_factory=list)
     stopwords: str
@@ -42,7 +43,7 @@ class Lexicon(BaseModel):
     number_words: dict[str, float]
     scale_words: dict[str, float]
 
-    @field_validator("injection", "recitals", "observability", "tie_phrases")
+    @field_validator("injection", "recitals", "stage_definitions", "observability", "tie_phrases")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
         return _check_patterns(value)

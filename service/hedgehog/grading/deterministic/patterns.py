@@ -61,6 +61,7 @@ def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
 class LexiconPatterns:
     injection: CueMatcher
     recitals: CueMatcher
+    stage_definitions: CueMatcher
     observability: CueMatcher
     vocabulary_words: frozenset[str]
     stopwords: frozenset[str]
@@ -82,6 +83,7 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
     patterns = LexiconPatterns(
         injection=CueMatcher(lexicon.injection),
         recitals=CueMatcher(lexicon.recitals),
+        stage_definitions=CueMatcher(lexicon.stage_definitions),
         observability=CueMatcher(lexicon.observability),
         vocabulary_words=frozenset(vocab_words),
         stopwords=lexicon.stopword_set,
@@ -108,7 +110,7 @@ def cue_index(compiled: CompiledRubric, lex: LexiconPatterns) -> CueIndex:
     cached = _indexes.get(key)
     if cached and cached[0] is compiled and cached[1] is lex:
         return cached[2]
-    matchers = [lex.recitals, lex.observability, lex.tie_phrases]
+    matchers = [lex.recitals, lex.stage_definitions, lex.observability, lex.tie_phrases]
     for cs in compiled.stages:
         matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
     index = CueIndex(matchers, whole_text=[lex.injection])

@@ -117,6 +117,7 @@ def read_answer(
                     infos[i].heading = cs.stage.id
     ties = {i for i, _ in span_index.hits_of(lex.tie_phrases)}
     recitals = {i for i, _ in span_index.hits_of(lex.recitals)}
+    definitions = {i for i, _ in span_index.hits_of(lex.stage_definitions)}
     monitoring = {i for i, _ in span_index.hits_of(lex.observability)}
     # Words the question already uses show no application, like numbers it already gives.
     not_content = lex.not_content_words | question_words
@@ -128,7 +129,9 @@ def read_answer(
         info.content_words = {t for t in tokens if len(t) > 3 and t not in not_content}
         index = info.sentence.index
         info.ties_back = index in ties
-        info.recital = index in recitals
+        info.recital = index in recitals or (
+            index in definitions and all(_recited(q, lex) for q in info.concrete)
+        )
         info.observability = index in monitoring
         info.is_list = _is_list(info.sentence.text, piece, info, lex)
     _lend_headers(infos)
