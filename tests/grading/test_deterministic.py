@@ -286,3 +286,27 @@ def test_capacity_paraphrases_reach_their_group(sentence, stage, group):
 )
 def test_look_alike_words_do_not_count(sentence, stage, group):
     assert group not in _stage_groups(sentence, PHOTO_Q, "capacity", stage)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stage", "group"),
+    [
+        ("What goes wrong is the ticket counter row everybody updates.", "bottlenecks", "first_failure"),
+        ("The thing that won't stretch is the card network's intake limit.", "bottlenecks", "first_failure"),
+        ("Normal session: 30k concurrent clients, 6k rps, 95% quote reads.", "current_load", "data"),
+    ],
+)
+def test_scale_paraphrases_reach_their_group(sentence, stage, group):
+    assert group in _stage_groups(sentence, CHAT_Q, "scale", stage)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "group"),
+    [
+        ("Sign-ups are up 25% this term, to 500,000 students.", "rate"),
+        ("Sign-ups are up 25% this term, to 500,000 students.", "target"),
+        ("Sign-ups are up 25% this term, to 500,000 students.", "horizon"),
+    ],
+)
+def test_growth_said_as_up_by_a_percentage_reaches_its_groups(sentence, group):
+    assert group in _stage_groups(sentence, PHOTO_Q, "capacity", "growth_projection")

@@ -176,3 +176,26 @@ def test_letters_a_case_insensitive_regex_reads_as_ascii_are_read_as_ascii():
     assert found["ſix servers"] == ("count", 6)
     assert found["10 \u212aB"][0] == "bytes"
     assert any(text.startswith("a millionſ") and value == 1e6 for text, (_, value) in found.items())
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("Eight million alerts in 60 seconds is about 133,000 a second.", True),
+        ("Eight million alerts in 60 seconds is about 13,000 a second.", False),
+        ("We sell 3 million tickets within two hours, so roughly 400 a second.", True),
+    ],
+)
+def test_an_amount_within_a_duration_is_checked_as_a_rate(text, consistent):
+    found = checks(text)
+    assert len(found) == 1 and found[0].consistent is consistent
+
+
+def test_a_wrong_rate_is_described_per_the_period_the_answer_uses():
+    (check,) = checks("18,000 calls in two hours, that's 20,000 an hour.")
+    assert not check.consistent
+    assert check.describe() == "18,000 calls in two hours is about 9k an hour, not 20k"
+
+
+def test_a_count_within_a_duration_with_no_rate_after_it_gets_no_verdict():
+    assert checks("10,000 students arrive in the first 5 minutes, 30 requests each.") == []

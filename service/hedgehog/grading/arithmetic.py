@@ -9,6 +9,8 @@ from hedgehog.grading.quantities import Quantity
 
 _MUL = re.compile(r"^\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by)\s*(?:about|roughly|around|approximately|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
+# "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
+_WITHIN = re.compile(r"^\s*(?:in|within|inside)\s*(?:a|an|about|roughly|the|under|just)?\s*$", re.IGNORECASE)
 _EQ = re.compile(
     r"^(?:[^\d.;:!?]{0,60}?(?:=|≈|~|\bis\b|\bare\b|\bequals\b|\bgives\b|\bmakes\b|\bcomes to\b|\bthat'?s\b|\bso\b|\bwhich is\b|\bgets? (?:you|us)\b|\bto get\b|→|->)"
     r"|\s*,)\s*(?:about|roughly|around|approximately|~|only|just|nearly|almost|call it|so)?\s*$",
@@ -39,8 +41,12 @@ class ArithmeticCheck:
     stated: float
     consistent: bool
     expression: str
+    period: float | None = None  # a rate result is told per this many seconds, as the answer states it
 
     def describe(self) -> str:
+        if self.period and self.period != 1:
+            per = _period_name(self.period)
+            return f"{self.expression} is about {_human(self.computed * self.period)} {per}, not {_human(self.stated * self.period)}"
         return f"{self.expression} is about {_human(self.computed)}, not {_human(self.stated)}"
 
 
@@ -129,6 +135,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
             elif _DIV.match(gap) and (nxt.dimension == "time" or not gap.strip(" ,").lower().startswith("over")):
                 # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
                 operands.append(("/over" if gap.strip(" ,").lower().startswith("over") else "/", nxt))
+            elif nxt.dimension == "time" and _WITHIN.match(gap):
+                operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)
                 if verdict is not None:
@@ -136,7 +144,7 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                     expression = text[chain_start.start:quantities[j].end]
                     checks.append(
                         ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                                        nxt.value, consistent, expression)
+                                        nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None)
                     )
                 # The stated result carries the chain on ("..., times 3 MB is 600 PB").
                 operands = [("", nxt)]
