@@ -310,3 +310,41 @@ def test_scale_paraphrases_reach_their_group(sentence, stage, group):
 )
 def test_growth_said_as_up_by_a_percentage_reaches_its_groups(sentence, group):
     assert group in _stage_groups(sentence, PHOTO_Q, "capacity", "growth_projection")
+
+
+def _infos(answer: str, question: str, framework: str):
+    from hedgehog.grading.deterministic.patterns import compile_rubric, lexicon_patterns
+    from hedgehog.grading.deterministic.reading import read_answer
+    from hedgehog.grading.lexicon import load_lexicon
+    from hedgehog.grading.rubric import load_rubric
+
+    return read_answer(answer, question, compile_rubric(load_rubric(framework)), lexicon_patterns(load_lexicon()))[0]
+
+
+def test_a_monitoring_word_the_question_uses_is_its_subject_not_monitoring_talk():
+    sentence = "Flood alerts have to reach 4 million phones within two minutes, about 33,000 a second."
+    about_alerts = _infos(sentence, "Estimate the capacity needed to push flood alerts to every phone.", "capacity")
+    elsewhere = _infos(sentence, "Estimate the capacity needed for a messaging app on New Year's Eve.", "capacity")
+    assert not about_alerts[0].observability and about_alerts[0].applied
+    assert elsewhere[0].observability and not elsewhere[0].applied
+
+
+LEDGER_Q = "What breaks if a payment ledger's write traffic grows 10x?"
+LEDGER = """Today the ledger takes about 3,000 writes per second at the month-end peak on one Postgres
+primary with 64 cores, and the table holds 4 billion rows, about 2 TB, read three times for every write.
+
+At 10x that is 30,000 writes per second and 20 TB a year, and the bill grows tenfold. It is worse than
+linear for the hottest merchant accounts: every payment to one account updates the same balance row, so
+lock contention on that row grows faster than the traffic.
+
+What fails first is the balance row of the largest merchants: one row can take a few hundred updates a
+second before lock waits time out, far below their share of 30,000.
+
+So the balance updates move to an append-only journal per merchant, summed every second by a single
+writer, and the largest merchants get sub-balances spread across 16 rows; under overload we shed
+reporting queries first and keep payments."""
+
+
+def test_a_fix_sharing_the_failure_subject_is_tied_to_it():
+    got = scores(grade(LEDGER, question_text=LEDGER_Q, framework="scale", grader="deterministic"))
+    assert got["bottlenecks"] >= 3 and got["mitigation"] >= 3, got

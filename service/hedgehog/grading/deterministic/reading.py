@@ -118,7 +118,10 @@ def read_answer(
     ties = {i for i, _ in span_index.hits_of(lex.tie_phrases)}
     recitals = {i for i, _ in span_index.hits_of(lex.recitals)}
     definitions = {i for i, _ in span_index.hits_of(lex.stage_definitions)}
-    monitoring = {i for i, _ in span_index.hits_of(lex.observability)}
+    # Monitoring words the question itself uses name its subject ("hurricane alerts", "a logging
+    # pipeline"), not monitoring talk.
+    question_stems = {_stem(w) for w in question_words}
+    monitoring = {i for i, hit in span_index.hits_of(lex.observability) if not _asked_about(hit, question_stems)}
     # Words the question already uses show no application, like numbers it already gives.
     not_content = lex.not_content_words | question_words
     for info, piece in zip(infos, pieces):
@@ -177,6 +180,11 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+def _asked_about(hit: str, question_stems: set[str]) -> bool:
+    found = words(hit)
+    return bool(found) and all(_stem(w) in question_stems for w in found)
 
 
 def _restated(q: Quantity, question_quantities: tuple[Quantity, ...]) -> bool:
