@@ -501,7 +501,8 @@ class AnswerScan:
 
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
         """(sentence index, matched text) for every match of any of the matcher's cues."""
-        return [hit for cue in matcher.cues for hit in self.hits(cue)]
+        results, ids = self._results, self._index.ids
+        return [(i, m.group()) for cue in matcher.cues for i, m in results.get(ids[cue], ())]
 
     def hit_sets(self, matcher: CueMatcher) -> dict[int, set[str]]:
         """Sentence index -> the distinct texts (stripped) the matcher's cues matched there."""

@@ -81,7 +81,7 @@ def read_answer(
                 for info in spanning(block.start(), block.end()):
                     info.injected = True
 
-    question_words, question_quantities = _question_facts(question_text)
+    question_words, question_stems, question_quantities = _question_facts(question_text)
     quantities = find_quantities(answer)
     owner = span_index.owner  # the sentence of each character, -1 between sentences
     for q in quantities:
@@ -120,7 +120,6 @@ def read_answer(
     definitions = {i for i, _ in span_index.hits_of(lex.stage_definitions)}
     # Monitoring words the question itself uses name its subject ("hurricane alerts", "a logging
     # pipeline"), not monitoring talk.
-    question_stems = {_stem(w) for w in question_words}
     monitoring = {i for i, hit in span_index.hits_of(lex.observability) if not _asked_about(hit, question_stems)}
     # Words the question already uses show no application, like numbers it already gives.
     not_content = lex.not_content_words | question_words
@@ -170,9 +169,10 @@ def _lend_headers(infos: list[SentenceInfo]) -> None:
 
 
 @lru_cache(maxsize=256)
-def _question_facts(question_text: str) -> tuple[frozenset[str], tuple[Quantity, ...]]:
-    """The question's words and figures; a few questions are graded over and over."""
-    return frozenset(words(question_text)), tuple(find_quantities(question_text))
+def _question_facts(question_text: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...]]:
+    """The question's words, their stems and its figures; a few questions are graded over and over."""
+    question_words = frozenset(words(question_text))
+    return question_words, frozenset(_stem(w) for w in question_words), tuple(find_quantities(question_text))
 
 
 def _stem(word: str) -> str:
@@ -182,7 +182,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _asked_about(hit: str, question_stems: set[str]) -> bool:
+def _asked_about(hit: str, question_stems: frozenset[str]) -> bool:
     found = words(hit)
     return bool(found) and all(_stem(w) in question_stems for w in found)
 
