@@ -374,3 +374,17 @@ def test_text_addressed_to_the_grader_in_other_wrappers_is_flagged(note):
 def test_ordinary_sentences_naming_scorers_or_flags_are_not_injection(sentence):
     doc = grade(CHAT_OUT_OF_ORDER + "\n\n" + sentence, question_text=CHAT_Q, framework="scale", grader="deterministic")
     assert "injection" not in doc.flags
+
+
+TOUR_Q = "Estimate the support headcount a ticketing site needs when a stadium tour goes on sale."
+# Too short for a sentence per stage: the second sentence carries the on-sale surge and its peak hour.
+TOUR_SHORT = """An ordinary week brings about 2,000 support chats, which 12 agents on the day shift handle.
+On-sale day can bring 25,000 chats, and around a fifth of them arrive in the first hour after tickets
+drop, so 5,000 chats in that hour. At 8 chats per agent-hour that is about 600 agents, far more than we
+can hire, so most of it has to be deflected with a queue page and an FAQ."""
+
+
+def test_in_a_short_answer_one_sentence_can_serve_two_stages():
+    got = scores(grade(TOUR_SHORT, question_text=TOUR_Q, framework="capacity", grader="deterministic"))
+    assert got["nonlinear_factors"] >= 1, got  # the peak hour, inside the surge sentence
+    assert all(v <= 2 for v in got.values()), got  # still capped for brevity

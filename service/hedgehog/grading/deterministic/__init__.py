@@ -46,7 +46,8 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
     compiled = compile_rubric(rubric)
     lex = lexicon_patterns(lexicon)
     infos, checks, notes = read_answer(answer, question.text, compiled, lex)
-    analyses = assign_stages(infos, compiled)
+    word_count = sum(i.word_count for i in infos)  # every word of the answer is in a sentence
+    analyses = assign_stages(infos, compiled, compact=word_count < lexicon.brevity.words_for_solid)
     flags: list[str] = []
     if any(i.injected for i in infos):
         flags.append("injection")
@@ -72,7 +73,6 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
             if not any(e.startswith("Check the arithmetic") for e in needs.extra_critique):
                 needs.extra_critique.append("Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + ".")
 
-    word_count = sum(i.word_count for i in infos)  # every word of the answer is in a sentence
     brevity_cap = 4
     if word_count < lexicon.brevity.words_for_solid:
         brevity_cap = 2

@@ -62,7 +62,9 @@ def _transitions(n_states: int) -> tuple[list[list[float]], list[list[float]]]:
     return within, across
 
 
-def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[str, StageAnalysis]:
+def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: bool = False) -> dict[str, StageAnalysis]:
+    """`compact`: the answer is too short for a sentence per stage (its scores are capped anyway),
+    so one sentence may serve several stages."""
     stage_ids = [cs.stage.id for cs in compiled.stages]
     n_states = len(stage_ids) + 1  # last state: the sentence is about no stage
     none = n_states - 1
@@ -131,6 +133,9 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric) -> dict[s
         if analysis.primary or analysis.secondary or sid not in distinctive:
             continue
         embedded = [i for i in infos if not i.injected and i.applied and i.groups.get(sid)]
+        if compact and any(telling[sid] & set(i.groups[sid]) for i in embedded):
+            analysis.embedded = embedded
+            continue
         if not any(telling[sid] & set(i.groups[sid]) for i in embedded):
             continue
         if len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
