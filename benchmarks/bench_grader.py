@@ -6,11 +6,16 @@ Answers are built from a realistic 300-word answer (benchmarks/corpus/q742_answe
 sentences are rotated and its numbers changed per variant, then repeated and cut to the target
 length, so no two consecutive grades see the same text. The cost per character is printed for
 every row; roughly equal values across rows mean the cost grows linearly with the answer.
+
+On a shared machine the speed drifts over seconds, so rows are timed in interleaved rounds (every
+row gets a slice of every round) and a slow spell hits all rows alike. Each row's median is over
+all its grades; "best round" is its median in its least disturbed round, for comparison only.
 Writes benchmarks/results/grader.json.
 """
 
 import argparse
 import json
+import os
 import platform
 import re
 import statistics
@@ -28,6 +33,7 @@ RESULTS = BENCH_DIR / "results" / "grader.json"
 CHAR_SIZES = (100, 300, 1_000, 5_000, 20_000)
 WORDS_ROW = 300
 VARIANTS = 16
+ROUNDS = 10
 
 
 def _variants(base: str, count: int) -> list[str]:
@@ -70,6 +76,16 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _git_commit() -> str | None:
     try:
         return subprocess.run(
@@ -96,11 +112,19 @@ def main() -> None:
     request = prepare_request(variants[0], question_id=args.question_id)
     get_grader("deterministic").grade(request)
 
+    per_round: dict[str, list[list[float]]] = {label: [] for label, _ in rows_spec}
+    for _ in range(ROUNDS):
+        for label, answers in rows_spec:
+            per_round[label].append(
+                _time_grades(answers, args.question_id, args.seconds / ROUNDS, max(1, args.min_grades // ROUNDS))
+            )
+
     rows = []
     for label, answers in rows_spec:
-        timings = _time_grades(answers, args.question_id, args.seconds, args.min_grades)
+        timings = [t for round_timings in per_round[label] for t in round_timings]
         chars = round(statistics.mean(len(a) for a in answers))
         median = statistics.median(timings)
+        best_round = min(statistics.median(r) for r in per_round[label])
         rows.append(
             {
                 "row": label,
@@ -109,6 +133,7 @@ def main() -> None:
                 "grades": len(timings),
                 "grades_per_sec": round(len(timings) / sum(timings), 1),
                 "median_ms": round(median * 1e3, 4),
+                "best_round_median_ms": round(best_round * 1e3, 4),
                 "p99_ms": round(_percentile(timings, 99) * 1e3, 4),
                 "us_per_1k_chars": round(median * 1e6 / chars * 1_000, 2),
             }
@@ -119,20 +144,24 @@ def main() -> None:
     for row in rows:
         row["per_char_cost_vs_1k_row"] = round(row["us_per_1k_chars"] / reference, 2)
 
-    header = f"{'answer':>13} {'chars':>7} {'words':>6} {'grades':>7} {'grades/s':>10} {'median ms':>10} {'p99 ms':>9} {'us/1k chars':>12} {'vs 1k':>6}"
+    header = (
+        f"{'answer':>13} {'chars':>7} {'words':>6} {'grades':>7} {'grades/s':>10} {'median ms':>10} {'best round':>10} "
+        f"{'p99 ms':>9} {'us/1k chars':>12} {'vs 1k':>6}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
             f"{r['row']:>13} {r['chars']:>7,} {r['words']:>6} {r['grades']:>7,} {r['grades_per_sec']:>10,.1f} "
-            f"{r['median_ms']:>10.3f} {r['p99_ms']:>9.3f} {r['us_per_1k_chars']:>12.1f} {r['per_char_cost_vs_1k_row']:>6.2f}"
+            f"{r['median_ms']:>10.3f} {r['best_round_median_ms']:>10.3f} {r['p99_ms']:>9.3f} {r['us_per_1k_chars']:>12.1f} "
+            f"{r['per_char_cost_vs_1k_row']:>6.2f}"
         )
     words_row = next(r for r in rows if r["row"].endswith("words"))
     big, small = rows[-1], reference_row
     growth = (big["median_ms"] / small["median_ms"]) / (big["chars"] / small["chars"])
     print(
-        f"\n{WORDS_ROW}-word answer: median {words_row['median_ms']:.3f} ms (target < 1 ms: "
-        f"{'met' if words_row['median_ms'] < 1 else 'NOT met'})"
+        f"\n{WORDS_ROW}-word answer: median {words_row['median_ms']:.3f} ms, best round {words_row['best_round_median_ms']:.3f} ms "
+        f"(target < 1 ms: {'met' if words_row['median_ms'] < 1 else 'NOT met'})"
     )
     print(
         f"20,000 vs 1,000 chars: time x{big['median_ms'] / small['median_ms']:.1f} for x{big['chars'] / small['chars']:.0f} "
@@ -145,7 +174,8 @@ def main() -> None:
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine()},
+        "machine": {"platform": platform.platform(), "processor": _cpu_model(), "cpus": os.cpu_count()},
+        "rounds": ROUNDS,
         "question_id": args.question_id,
         "seconds_per_row": args.seconds,
         "rows": rows,
