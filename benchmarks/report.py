@@ -17,14 +17,17 @@ def load(name: str) -> dict | None:
 
 def grader_table(result: dict) -> list[str]:
     lines = [
-        f"Deterministic grader ({result['measured_at']}, commit {result.get('git_commit')}, Python {result['python']}):",
+        f"Deterministic grader ({result['measured_at']}, commit {result.get('git_commit')}, Python {result['python']}, "
+        f"{result['machine'].get('processor', '?')}):",
         "",
-        "| answer | chars | grades/s | median ms | p99 ms | µs per 1k chars | per-char cost vs 1,000-char row |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| answer | chars | grades/s | median ms | best round ms | p99 ms | µs per 1k chars | per-char cost vs 1,000-char row |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["rows"]:
+        best = r.get("best_round_median_ms")
         lines.append(
-            f"| {r['row']} | {r['chars']:,} | {r['grades_per_sec']:,.0f} | {r['median_ms']:.2f} | {r['p99_ms']:.2f} "
+            f"| {r['row']} | {r['chars']:,} | {r['grades_per_sec']:,.0f} | {r['median_ms']:.2f} | "
+            f"{'—' if best is None else f'{best:.2f}'} | {r['p99_ms']:.2f} "
             f"| {r['us_per_1k_chars']:,.0f} | {r['per_char_cost_vs_1k_row']:.2f} |"
         )
     words = next(r for r in result["rows"] if r["row"].endswith("words"))
