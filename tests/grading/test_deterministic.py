@@ -240,15 +240,19 @@ def test_a_stage_named_then_filled_with_figures_is_applied():
     assert scores(doc)["current_load"] >= 2
 
 
-def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set[str]:
-    """The element groups of `stage` the grader reads in the answer's sentences."""
+def _infos(answer: str, question: str, framework: str):
+    """What the grader reads in each sentence of the answer."""
     from hedgehog.grading.deterministic.patterns import compile_rubric, lexicon_patterns
     from hedgehog.grading.deterministic.reading import read_answer
     from hedgehog.grading.lexicon import load_lexicon
     from hedgehog.grading.rubric import load_rubric
 
-    infos, _, _ = read_answer(answer, question, compile_rubric(load_rubric(framework)), lexicon_patterns(load_lexicon()))
-    return {g for info in infos for g in info.groups.get(stage, {})}
+    return read_answer(answer, question, compile_rubric(load_rubric(framework)), lexicon_patterns(load_lexicon()))[0]
+
+
+def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set[str]:
+    """The element groups of `stage` the grader reads in the answer's sentences."""
+    return {g for info in _infos(answer, question, framework) for g in info.groups.get(stage, {})}
 
 
 @pytest.mark.parametrize(
@@ -264,15 +268,22 @@ def test_paraphrased_non_linear_risks_are_read_as_such(sentence):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "stage", "group"),
+    ("framework", "sentence", "stage", "group"),
     [
-        ("The batch runs on 320 vCPUs across 40 workers.", "current_load", "resources"),
-        ("Quarter-end and year-end runs are twice the usual size.", "nonlinear_factors", "seasonality"),
-        ("Lunch is our worst hour by far, about 3x the morning.", "nonlinear_factors", "peak"),
+        ("capacity", "The batch runs on 320 vCPUs across 40 workers.", "current_load", "resources"),
+        ("capacity", "Quarter-end and year-end runs are twice the usual size.", "nonlinear_factors", "seasonality"),
+        ("capacity", "Lunch is our worst hour by far, about 3x the morning.", "nonlinear_factors", "peak"),
+        ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "rate"),
+        ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "target"),
+        ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "horizon"),
+        ("scale", "What goes wrong is the ticket counter row everybody updates.", "bottlenecks", "first_failure"),
+        ("scale", "The thing that won't stretch is the card network's intake limit.", "bottlenecks", "first_failure"),
+        ("scale", "Normal session: 30k concurrent clients, 6k rps, 95% quote reads.", "current_load", "data"),
     ],
 )
-def test_capacity_paraphrases_reach_their_group(sentence, stage, group):
-    assert group in _stage_groups(sentence, PHOTO_Q, "capacity", stage)
+def test_paraphrases_reach_their_group(framework, sentence, stage, group):
+    question = PHOTO_Q if framework == "capacity" else CHAT_Q
+    assert group in _stage_groups(sentence, question, framework, stage)
 
 
 @pytest.mark.parametrize(
@@ -286,39 +297,6 @@ def test_capacity_paraphrases_reach_their_group(sentence, stage, group):
 )
 def test_look_alike_words_do_not_count(sentence, stage, group):
     assert group not in _stage_groups(sentence, PHOTO_Q, "capacity", stage)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "stage", "group"),
-    [
-        ("What goes wrong is the ticket counter row everybody updates.", "bottlenecks", "first_failure"),
-        ("The thing that won't stretch is the card network's intake limit.", "bottlenecks", "first_failure"),
-        ("Normal session: 30k concurrent clients, 6k rps, 95% quote reads.", "current_load", "data"),
-    ],
-)
-def test_scale_paraphrases_reach_their_group(sentence, stage, group):
-    assert group in _stage_groups(sentence, CHAT_Q, "scale", stage)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "group"),
-    [
-        ("Sign-ups are up 25% this term, to 500,000 students.", "rate"),
-        ("Sign-ups are up 25% this term, to 500,000 students.", "target"),
-        ("Sign-ups are up 25% this term, to 500,000 students.", "horizon"),
-    ],
-)
-def test_growth_said_as_up_by_a_percentage_reaches_its_groups(sentence, group):
-    assert group in _stage_groups(sentence, PHOTO_Q, "capacity", "growth_projection")
-
-
-def _infos(answer: str, question: str, framework: str):
-    from hedgehog.grading.deterministic.patterns import compile_rubric, lexicon_patterns
-    from hedgehog.grading.deterministic.reading import read_answer
-    from hedgehog.grading.lexicon import load_lexicon
-    from hedgehog.grading.rubric import load_rubric
-
-    return read_answer(answer, question, compile_rubric(load_rubric(framework)), lexicon_patterns(load_lexicon()))[0]
 
 
 def test_a_monitoring_word_the_question_uses_is_its_subject_not_monitoring_talk():
