@@ -256,18 +256,6 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
 
 
 @pytest.mark.parametrize(
-    "sentence",
-    [
-        "At ten times the load it gets worse than linear, because slow pages make people hit refresh.",
-        "A bigger queue makes each match search slower, which makes the queue bigger still.",
-        "When the site slows down, users just retry and the retries double the request rate.",
-    ],
-)
-def test_paraphrased_non_linear_risks_are_read_as_such(sentence):
-    assert "nonlinear" in _stage_groups(sentence, CHAT_Q, "scale", "projection")
-
-
-@pytest.mark.parametrize(
     ("framework", "sentence", "stage", "group"),
     [
         ("capacity", "The batch runs on 320 vCPUs across 40 workers.", "current_load", "resources"),
@@ -279,6 +267,14 @@ def test_paraphrased_non_linear_risks_are_read_as_such(sentence):
         ("scale", "What goes wrong is the ticket counter row everybody updates.", "bottlenecks", "first_failure"),
         ("scale", "The thing that won't stretch is the card network's intake limit.", "bottlenecks", "first_failure"),
         ("scale", "Normal session: 30k concurrent clients, 6k rps, 95% quote reads.", "current_load", "data"),
+        ("scale", "The first thing to go won't be search itself, it'll be autocomplete.", "bottlenecks", "first_failure"),
+        ("capacity", "So the thing that gives way isn't the download, it's the reconnect storm.", "bottlenecks", "first_failure"),
+        ("capacity", "So we pace it: devices update in waves of 1%, then 10%, then everyone.", "bottlenecks", "mitigation"),
+        # Non-linear risk in other words: worse than linear, a feedback loop, clients retrying.
+        ("scale", "At ten times the load it gets worse than linear, because slow pages make people hit refresh.", "projection", "nonlinear"),
+        ("scale", "A bigger queue makes each match search slower, which makes the queue bigger still.", "projection", "nonlinear"),
+        ("scale", "When the site slows down, users just retry and the retries double the request rate.", "projection", "nonlinear"),
+        ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
     ],
 )
 def test_paraphrases_reach_their_group(framework, sentence, stage, group):
@@ -366,20 +362,6 @@ def test_in_a_short_answer_one_sentence_can_serve_two_stages():
     got = scores(grade(TOUR_SHORT, question_text=TOUR_Q, framework="capacity", grader="deterministic"))
     assert got["nonlinear_factors"] >= 1, got  # the peak hour, inside the surge sentence
     assert all(v <= 2 for v in got.values()), got  # still capped for brevity
-
-
-@pytest.mark.parametrize(
-    ("framework", "sentence", "stage", "group"),
-    [
-        ("scale", "The first thing to go won't be search itself, it'll be autocomplete.", "bottlenecks", "first_failure"),
-        ("capacity", "So the thing that gives way isn't the download, it's the reconnect storm.", "bottlenecks", "first_failure"),
-        ("capacity", "So we pace it: devices update in waves of 1%, then 10%, then everyone.", "bottlenecks", "mitigation"),
-        ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
-    ],
-)
-def test_more_paraphrases_reach_their_group(framework, sentence, stage, group):
-    question = PHOTO_Q if framework == "capacity" else CHAT_Q
-    assert group in _stage_groups(sentence, question, framework, stage)
 
 
 def test_an_answer_about_an_llm_product_may_name_its_system_prompt():

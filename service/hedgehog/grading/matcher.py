@@ -501,8 +501,7 @@ class AnswerScan:
 
     def hits_of(self, matcher: CueMatcher) -> list[tuple[int, str]]:
         """(sentence index, matched text) for every match of any of the matcher's cues."""
-        results, ids = self._results, self._index.ids
-        return [(i, m.group()) for cue in matcher.cues for i, m in results.get(ids[cue], ())]
+        return [hit for cue in matcher.cues for hit in self.hits(cue)]
 
     def hit_sets(self, matcher: CueMatcher) -> dict[int, set[str]]:
         """Sentence index -> the distinct texts (stripped) the matcher's cues matched there."""

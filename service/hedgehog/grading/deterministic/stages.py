@@ -133,12 +133,9 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
         if analysis.primary or analysis.secondary or sid not in distinctive:
             continue
         embedded = [i for i in infos if not i.injected and i.applied and i.groups.get(sid)]
-        if compact and any(telling[sid] & set(i.groups[sid]) for i in embedded):
-            analysis.embedded = embedded
-            continue
         if not any(telling[sid] & set(i.groups[sid]) for i in embedded):
             continue
-        if len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
+        if compact or len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
             analysis.embedded = embedded
     return analyses
 
