@@ -68,17 +68,21 @@ def score_stage(
             excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
             for check in stage.solid_checks
         )
-        if len(groups) >= stage.min_groups_for_solid and required and has_detail and depth >= 12:
+        # A stage worked through with several figures is Solid even when one element group goes
+        # unnamed; it is not complete, so it stays below Excellent.
+        complete = len(groups) >= stage.min_groups_for_solid
+        worked_through = len(quantities) >= 3 and worked and len(groups) >= stage.min_groups_for_solid - 1
+        if (complete or worked_through) and required and has_detail and depth >= 12:
             score = 3
             substantial = depth >= 30 and sum(1 for s in applied if s in analysis.primary) >= 2
-            if substantial and all(
+            if complete and substantial and all(
                 excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
                 for check in stage.excellence
             ):
                 score = 4
     substantive = [
         s for s in applied
-        if s in analysis.primary or s.markers.get(stage.id) or len(s.groups.get(stage.id, {})) >= 2
+        if s in analysis.primary or s in analysis.secondary or s.markers.get(stage.id) or len(s.groups.get(stage.id, {})) >= 2
     ]
     if score > 2 and not substantive:
         score = 2  # only touched in passing inside other stages: thin by definition
