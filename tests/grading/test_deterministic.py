@@ -285,6 +285,14 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "The limit is really whether the courier partners have vans free.", "bottlenecks", "first_failure"),
         ("scale", "The main issue is the shared session table.", "bottlenecks", "first_failure"),
         ("scale", "The historian database would fill up within a month.", "bottlenecks", "strain"),
+        ("capacity", "The catch is the reconnect storm right after the outage ends.", "bottlenecks", "first_failure"),
+        ("scale", "The payment API will cope with that; the stadium uplink won't.", "bottlenecks", "first_failure"),
+        ("scale", "The ledger table would probably be where it struggles.", "bottlenecks", "first_failure"),
+        ("scale", "Where it breaks: the pricing service, because every request joins live prices.", "bottlenecks", "first_failure"),
+        ("capacity", "The thing I'd watch is the transcoding pool during the premiere.", "bottlenecks", "first_failure"),
+        ("capacity", "The real problem is the nightly compaction overlapping the morning load.", "bottlenecks", "first_failure"),
+        ("capacity", "What really hurts first isn't disk, it's the number of open files.", "bottlenecks", "first_failure"),
+        ("scale", "Last launch we hit our tokens-per-minute quota by eleven.", "bottlenecks", "strain"),
         # Uneven load said with a negation.
         ("capacity", "Orders aren't spread across the day: most land at lunch.", "nonlinear_factors", "peak"),
         ("capacity", "Nobody shops evenly, the weekend does most of it.", "nonlinear_factors", "peak"),
@@ -303,6 +311,8 @@ def test_paraphrases_reach_their_group(framework, sentence, stage, group):
         # A worry that is explicitly not the failure, and "a real problem" about something else.
         ("If that's 10x, the web tier scales out, that's not what worries me.", "bottlenecks", "first_failure"),
         ("Most visitors can't read the colour scale, which is a real problem for safety.", "bottlenecks", "first_failure"),
+        # Running out of something in the story is not a component giving way.
+        ("Shoppers scared of running out queue an hour before opening.", "bottlenecks", "first_failure"),
         # Dock events and a results release are not calendar events.
         ("Each trip is two dock events, validated before release.", "nonlinear_factors", "seasonality"),
     ],
