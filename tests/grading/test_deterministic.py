@@ -462,3 +462,24 @@ is down."""
 def test_a_worked_baseline_missing_one_group_is_solid_but_not_excellent():
     got = scores(grade(TRAFFIC_ONLY, question_text=TRAFFIC_ONLY_Q, framework="scale", grader="deterministic"))
     assert got["current_load"] == 3, got
+
+
+# Stuffing dressed as a plan: counted-off framework headings, KPI lists, "such as" lists of effects.
+KIOSK_Q = "What breaks in a cinema chain's ticket-kiosk API if weekend bookings grow 10x, and how would you scale it?"
+KIOSK_STUFFED = """Good question. I'd take an end-to-end, cloud-native view of the booking journey. First, current
+load: understand traffic, data and resources and baseline everything. Then we model 10x: linear scaling
+plus non-linear effects such as contention, hotspots, thundering herds and tail latency. We track the
+KPIs: throughput, latency, p99, concurrency, error rates and utilisation. For remediation I'd use
+microservices on Kubernetes, autoscaling, a Redis cache, Kafka, sharding and read replicas behind a CDN.
+In the end it's about finding what fails first and whether that's acceptable."""
+
+
+def test_stuffing_dressed_as_a_plan_is_caught():
+    doc = grade(KIOSK_STUFFED, question_text=KIOSK_Q, framework="scale", grader="deterministic")
+    assert "keyword_stuffing" in doc.flags
+    assert all(v <= 1 for v in scores(doc).values()), scores(doc)
+
+
+def test_counted_off_framework_headings_are_headings():
+    infos = _infos("Second, growth projection: sign-ups, target, horizon, and cost.", TOUR_Q, "capacity")
+    assert infos[0].is_list

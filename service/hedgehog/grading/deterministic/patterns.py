@@ -91,8 +91,11 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
         recited_figures=lexicon.recited_figures,
         tie_phrases=CueMatcher(lexicon.tie_phrases),
+        # "Current load:", also counted off ("First, current load:", "Step 2 - growth projection:").
         framework_heading=re.compile(
-            r"^\W*(?:" + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True)) + r")\s*[:\-–—]",
+            r"^\W*(?:(?:first|second|third|fourth|fifth|next|then|finally|lastly|step \d+)\W+)?(?:"
+            + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True))
+            + r")\s*[:\-–—]",
             re.IGNORECASE,
         ),
     )
