@@ -122,6 +122,31 @@ def test_restatements_with_hidden_factors_get_no_verdict(text):
     assert all(c.consistent for c in checks(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "600k calls a day, about 400 requests a second in the release window",  # a narrower window
+        "2.4 million a day, about 48 a second over the 14 hours",
+        "if they all plug in at once on 11 kW chargers that's 200 x 11 = 2.2 MW",  # kW carried in the head
+        "payment codes go to 0.5 x 2 x 1.2 = 1.2 million",  # millions carried in the head
+    ],
+)
+def test_narrower_windows_and_unsaid_units_get_no_false_alarm(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "600k calls a day, about 400 requests a second",
+        "30 million times 8 GB is 240 TB",  # every scale stated: a real slip of 1,000
+        "168 Mbps x 60 = 1 Gbps",
+    ],
+)
+def test_the_same_slips_with_every_unit_stated_are_caught(text):
+    assert any(not c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
 # The fast paths below must find exactly what the plain patterns they stand in for would.
 _WORDY = ["ſix", "mıllion", "\u0130", "a",  "an", "A", "a few", "a couple of", "two", "twenty-one", "hundred", "thousand", "million", "half",
           "data", "and", "banana", "mb", "megabytes", "gigabit per second", "per second", "%", "x", "-", "5", "1.5",

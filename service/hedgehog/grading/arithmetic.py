@@ -2,6 +2,7 @@
 "a billion users times 2,000 photos is 2 trillion photos, times 3 MB is 600 PB" and check that each
 stated result follows from its operands (units and k/M/B/T suffixes included)."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -98,6 +99,14 @@ _RESTATE = re.compile(
 _CONVERSIONS = [{1.0, 60.0}, {1.0, 3600.0}, {60.0, 3600.0}, {1.0, 86400.0}, {1.0, 2592000.0}, {1.0, 31536000.0}]
 
 
+# "... 400 a second in the release window", "48 a second over the 14 hours": the second rate is
+# told over a narrower window than the first, so it is not the same rate restated.
+_NARROWER = re.compile(
+    r"\s*,?\s*(?:in|during|at|over|across|within|for|inside) (?:the|a|an|its|our|that|this|those|peak|busy|busiest|first|last|\d)",
+    re.IGNORECASE,
+)
+
+
 def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
     """The same rate restated over another period ("800 a second, that's 6.9 million a day")."""
     checks = []
@@ -107,6 +116,8 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
         gap = text[a.end:b.start]
         if "\n" in gap or not gap.strip() or not _RESTATE.match(gap):
             continue  # list lines and bare juxtapositions are not restatements
+        if _NARROWER.match(text, b.end):
+            continue
         consistent = max(a.value, b.value) / min(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
         expression = f"{a.text} over {_period_name(b.period)}"
         checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value * b.period, b.number, consistent, expression))
@@ -165,6 +176,8 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     if any(op == "/over" for op, _ in operands) and result.dimension not in _RATES:
         return None
     physical = _compute(operands, result, literal_time=False)
+    if physical is not None and physical[1] is False and _only_scale_differs(physical[0], result, operands):
+        return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
     if physical is not None and physical[1] is not None:
         return physical  # type: ignore[return-value]
     literal = _compute(operands, result, literal_time=True)
@@ -174,6 +187,22 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
 
 
 _RATES = {"rate", "bitrate", "byterate"}
+_PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
+
+
+def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[str, Quantity]]) -> bool:
+    """The digits agree and only a power of 1,000 separates them, with a bare number among the
+    operands whose unit (kW, thousands, millions) the speaker carried in their head."""
+    if not any(q.dimension == "count" and q.noun is None and _PLAIN_NUMBER.fullmatch(q.text.strip()) for _, q in operands):
+        return False  # "30 million times 8 GB is 240 TB" states every scale: a real slip
+    stated = result.value
+    if computed <= 0 or stated <= 0:
+        return False
+    ratio = max(computed, stated) / min(computed, stated)
+    if ratio < 1000 ** 0.5:
+        return False
+    power = 1000 ** round(math.log(ratio, 1000))
+    return max(ratio, power) / min(ratio, power) <= 1.05
 
 
 def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
