@@ -483,3 +483,20 @@ def test_stuffing_dressed_as_a_plan_is_caught():
 def test_counted_off_framework_headings_are_headings():
     infos = _infos("Second, growth projection: sign-ups, target, horizon, and cost.", TOUR_Q, "capacity")
     assert infos[0].is_list
+
+
+def test_naming_what_fails_first_announces_the_bottleneck_stage():
+    infos = _infos("That's the thing that breaks: the dispatcher in front of the batteries.", TOUR_Q, "scale")
+    assert infos[0].markers.get("bottlenecks") == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "To carry that I'd contract two SMS aggregators, each able to take 320 a second.",
+        "In kit: 420 access points, about 100 people each.",
+    ],
+)
+def test_provisioning_talk_marks_capacity_needs(sentence):
+    infos = _infos(sentence, TOUR_Q, "capacity")
+    assert infos[0].markers.get("capacity_needs"), infos[0].markers

@@ -83,6 +83,15 @@ def test_unknown_excellence_check_is_reported(tmp_path):
         load_rubric_file(_broken_copy(tmp_path, mutate))
 
 
+@pytest.mark.parametrize("field", ["required_for_solid", "announced_by"])
+def test_a_stage_naming_a_group_it_does_not_have_is_reported(tmp_path, field):
+    def mutate(d):
+        d["stages"][2][field] = ["vibes"]
+
+    with pytest.raises(RubricError, match=rf"{field} names unknown groups \['vibes'\]"):
+        load_rubric_file(_broken_copy(tmp_path, mutate))
+
+
 def test_not_yaml_is_reported(tmp_path):
     path = tmp_path / "scale.yaml"
     path.write_text("stages: [unclosed\n")

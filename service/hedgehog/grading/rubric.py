@@ -93,6 +93,10 @@ class Stage(StrictModel):
     required_for_solid: list[str] = Field(
         default_factory=list, description="Element groups without which the stage stays Partial (2)."
     )
+    announced_by: list[str] = Field(
+        default_factory=list,
+        description="Element groups whose cues also announce the stage, as a marker does (naming what fails first opens the bottleneck stage).",
+    )
     quantities_expected: bool = Field(True, description="Without numbers or explicit assumptions the stage stays Partial (2).")
     collects_worked_totals: bool = Field(
         False, description="Sentences that work an estimate out to a total also count as evidence here."
@@ -145,9 +149,10 @@ class Rubric(StrictModel):
         for stage in self.stages:
             if stage.min_groups_for_solid > len(stage.groups):
                 raise ValueError(f"stage {stage.id}: min_groups_for_solid exceeds its {len(stage.groups)} groups")
-            unknown_groups = set(stage.required_for_solid) - {g.id for g in stage.groups}
-            if unknown_groups:
-                raise ValueError(f"stage {stage.id}: required_for_solid names unknown groups {sorted(unknown_groups)}")
+            for field in ("required_for_solid", "announced_by"):
+                unknown_groups = set(getattr(stage, field)) - {g.id for g in stage.groups}
+                if unknown_groups:
+                    raise ValueError(f"stage {stage.id}: {field} names unknown groups {sorted(unknown_groups)}")
             unknown = set(stage.excellence + stage.solid_checks) - EXCELLENCE_CHECKS
             if unknown:
                 raise ValueError(f"stage {stage.id}: unknown excellence checks {sorted(unknown)}")

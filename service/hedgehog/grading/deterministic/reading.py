@@ -106,8 +106,11 @@ def read_answer(
             for index, _ in span_index.hits_of(cs.markers):
                 infos[index].markers[sid] = infos[index].markers.get(sid, 0) + 1
         for gid, matcher in cs.groups:
+            announces = gid in cs.stage.announced_by
             for index, hits in span_index.hit_sets(matcher).items():
                 infos[index].groups.setdefault(sid, {})[gid] = hits
+                if announces and not infos[index].markers.get(sid):
+                    infos[index].markers[sid] = 1
 
     pieces = span_index.pieces
     for i, piece in enumerate(pieces):
