@@ -224,3 +224,26 @@ def test_a_wrong_rate_is_described_per_the_period_the_answer_uses():
 
 def test_a_count_within_a_duration_with_no_rate_after_it_gets_no_verdict():
     assert checks("10,000 students arrive in the first 5 minutes, 30 requests each.") == []
+
+
+@pytest.mark.parametrize(
+    "text, value, dimension",
+    [
+        ("a 1.5 MW grid connection", 1.5e6, "power"),
+        ("11 kW chargers", 11e3, "power"),
+        ("45 kWh per van", 45 * 3.6e6, "energy"),
+        ("10 megawatt-hours a night", 10 * 3.6e9, "energy"),
+        ("£630,000 installed", 630_000, "money"),
+        ("€2.5 million a year", 2.5e6, "money"),
+    ],
+)
+def test_power_energy_and_other_currencies(text, value, dimension):
+    q = find_quantities(text)[0]
+    assert (q.value, q.dimension) == (pytest.approx(value), dimension)
+
+
+def test_energy_and_power_arithmetic_is_told_in_the_answers_own_units():
+    right = checks("6 MWh over 10 hours is 600 kW")
+    assert len(right) == 1 and right[0].consistent
+    wrong = [c for c in checks("45 kWh x 200 = 90 MWh") if not c.consistent]
+    assert len(wrong) == 1 and wrong[0].describe() == "45 kWh x 200 is about 9 MWh, not 90 MWh"

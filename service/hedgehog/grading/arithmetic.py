@@ -27,6 +27,8 @@ _DIMENSIONS: dict[str, dict[str, int]] = {
     "rate": {"s": -1},
     "time": {"s": 1},
     "money": {"usd": 1},
+    "power": {"watt": 1},
+    "energy": {"watt": 1, "s": 1},
     "count": {},
     "multiplier": {},
     "percent": {},
@@ -43,8 +45,12 @@ class ArithmeticCheck:
     consistent: bool
     expression: str
     period: float | None = None  # a rate result is told per this many seconds, as the answer states it
+    unit: str | None = None  # power and energy are told in the result's own unit (kW, MWh), not watt-seconds
+    unit_size: float = 1.0
 
     def describe(self) -> str:
+        if self.unit:
+            return f"{self.expression} is about {self.computed / self.unit_size:.3g} {self.unit}, not {self.stated / self.unit_size:.3g} {self.unit}"
         if self.period and self.period != 1:
             per = _period_name(self.period)
             return f"{self.expression} is about {_human(self.computed * self.period)} {per}, not {_human(self.stated * self.period)}"
@@ -153,9 +159,11 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 if verdict is not None:
                     computed, consistent = verdict
                     expression = text[chain_start.start:quantities[j].end]
+                    own_unit = nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
                     checks.append(
                         ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                                        nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None)
+                                        nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None,
+                                        _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0)
                     )
                 # The stated result carries the chain on ("..., times 3 MB is 600 PB").
                 operands = [("", nxt)]
@@ -173,7 +181,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
     only rescue a result that then agrees; it never condemns one (that reading is a guess).
     """
-    if any(op == "/over" for op, _ in operands) and result.dimension not in _RATES:
+    if any(op == "/over" for op, _ in operands) and result.dimension not in _RATES | {"power"}:
         return None
     physical = _compute(operands, result, literal_time=False)
     if physical is not None and physical[1] is False and _only_scale_differs(physical[0], result, operands):
@@ -187,6 +195,12 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
 
 
 _RATES = {"rate", "bitrate", "byterate"}
+_OWN_UNIT_DIMENSIONS = {"power", "energy"}
+
+
+def _unit_text(q: Quantity) -> str:
+    """"600 kW" -> "kW": the unit as the answer wrote it."""
+    return re.sub(r"^[\d.,\s]+", "", q.text).strip() or q.dimension
 _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
 
 

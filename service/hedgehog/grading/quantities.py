@@ -111,14 +111,14 @@ _ARTICLE_WORD = re.compile(r"an?(?: |$)")
 _ARTICLE = re.compile(r"an?[\s-]")
 
 _NUMBER = re.compile(
-    rf"(?<![\w.$])(\$\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
+    rf"(?<![\w.$£€])([$£€]\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
 )
 # "x3": the x first lets the regex engine skip ahead to it; the look-behind then checks what precedes it.
-# Where _NUMBER can start: a digit or $ after neither a word character, a point nor a $.
-_NUMBER_START = re.compile(r"[\d$](?<![\w.$][\d$])")
+# Where _NUMBER can start: a digit or currency sign after neither a word character, a point nor a currency sign.
+_NUMBER_START = re.compile(r"[\d$£€](?<![\w.$£€][\d$£€])")
 _PREFIX_MULTIPLIER = re.compile(rf"[x×](?<!\w[x×])({_DIGITS})(?![\w.])")
 _OPERAND_FOLLOWS = re.compile(
-    r"\s*(?:about |roughly |around |approximately |~)?(?:\d|\$|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) ?(?:thousand|million|billion|trillion|hundred|kilo|mega|giga|tera|peta)?\w*\b)",
+    r"\s*(?:about |roughly |around |approximately |~)?(?:\d|[$£€]|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred) ?(?:thousand|million|billion|trillion|hundred|kilo|mega|giga|tera|peta)?\w*\b)",
     re.IGNORECASE,
 )
 _VAGUE_WORDS = frozenset({"a few", "a couple", "a couple of"})
