@@ -500,3 +500,9 @@ def test_naming_what_fails_first_announces_the_bottleneck_stage():
 def test_provisioning_talk_marks_capacity_needs(sentence):
     infos = _infos(sentence, TOUR_Q, "capacity")
     assert infos[0].markers.get("capacity_needs"), infos[0].markers
+
+
+def test_a_definition_shaped_sentence_about_this_system_is_not_a_recital():
+    sentence = "Bottleneck is not the disk space but the search: auditors ask for one desk's calls and we must answer in days."
+    infos = _infos(sentence, FERRY_Q, "capacity")
+    assert not infos[0].recital and infos[0].applied

@@ -134,8 +134,10 @@ def read_answer(
         info.content_words = {t for t in tokens if len(t) > 3 and t not in not_content}
         index = info.sentence.index
         info.ties_back = index in ties
+        # A definition recites when it says nothing of its own: "Bottleneck is not the size but
+        # the retrieval, when the regulator asks ..." has the shape but names this system's parts.
         info.recital = index in recitals or (
-            index in definitions and all(_recited(q, lex) for q in info.concrete)
+            index in definitions and all(_recited(q, lex) for q in info.concrete) and len(info.content_words) <= 2
         )
         info.observability = index in monitoring
         info.is_list = _is_list(info.sentence.text, piece, info, lex)
