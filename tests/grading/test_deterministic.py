@@ -507,25 +507,3 @@ def test_a_definition_shaped_sentence_about_this_system_is_not_a_recital():
     infos = _infos(sentence, FERRY_Q, "capacity")
     assert not infos[0].recital and infos[0].applied
 
-
-HEADED_Q = "What breaks if demand at a city's driving-test centres grows 10x, and how would you handle it?"
-HEADED = """Today the 12 centres run 30 tests a day each, 360 in all, and the queue is three weeks long.
-
-At 10x that is 3,600 tests a day against 360 of capacity, so the wait doubles every few days.
-
-What fails first is examiners: there are 40, and training a new one takes four months.
-
-What I'd do: phase the new rule in by postcode over a year. Then run evening sessions, which doubles
-each centre to 60 a day, and license approved instructors to examine the simpler category B tests.
-Release booking slots monthly so the site is not hit all at once."""
-
-
-def test_a_heading_that_opens_a_paragraph_carries_the_paragraph():
-    from hedgehog.grading.deterministic.patterns import compile_rubric
-    from hedgehog.grading.deterministic.stages import assign_stages
-    from hedgehog.grading.rubric import load_rubric
-
-    infos = _infos(HEADED, HEADED_Q, "scale")
-    analyses = assign_stages(infos, compile_rubric(load_rubric("scale")))
-    last = [i for i in infos if i.sentence.paragraph == 3]
-    assert all(i in analyses["mitigation"].primary for i in last), [i.sentence.text for i in last]

@@ -25,7 +25,6 @@ _SKIP_AHEAD = -0.3
 _SECONDARY_THRESHOLD = 3.0
 _OPENING_MARKER = 1.1
 _HEADING = 8.0
-_SECTION = 1.5
 
 
 def emission(info: SentenceInfo, cs: CompiledStage) -> float:
@@ -74,23 +73,11 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
         return analyses
     silent = [0.0] * len(stage_ids) + [_NONE_EMISSION]
     emissions = []
-    section: tuple[int, int] | None = None  # (paragraph, stage) of a heading that opened the paragraph
     for i, info in enumerate(infos):
-        paragraph = info.sentence.paragraph
-        if info.heading is not None and (i == 0 or infos[i - 1].sentence.paragraph != paragraph):
-            section = (paragraph, stage_ids.index(info.heading))
-        elif section is not None and section[0] != paragraph:
-            section = None
         if not (info.groups or info.markers or info.heading is not None):
-            row = list(silent)  # nothing in it speaks for any stage
-        else:
-            row = [emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION]
-        # "What I'd do: ..." opening a paragraph heads it: the rest of the paragraph leans that way.
-        if section is not None and info.heading is None:
-            row[section[1]] += _SECTION
-        if not (info.groups or info.markers or info.heading is not None):
-            emissions.append(row)
+            emissions.append(list(silent))  # nothing in it speaks for any stage
             continue
+        row = [emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION]
         # A paragraph's opening sentence usually announces its stage: its markers weigh more.
         if info.markers and (i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph):
             for k, sid in enumerate(stage_ids):
