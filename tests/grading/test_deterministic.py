@@ -512,3 +512,27 @@ def test_a_definition_shaped_sentence_about_this_system_is_not_a_recital():
     infos = _infos(sentence, FERRY_Q, "capacity")
     assert not infos[0].recital and infos[0].applied
 
+
+
+# Off topic: the answer reframes the question as another subject and never sizes the load.
+PARKING_Q = "What breaks in a city's parking-payment app if transactions grow 10x after a stadium opens nearby?"
+PARKING_OFF_TOPIC = """Honestly the real problem here is trust, not throughput. Drivers hate entering card details
+in a car park, so I'd add Apple Pay and Google Pay, show the tariff before they pay, and send a clear
+receipt. I'd also run a survey after each match to see where people get confused, and fix the worst
+screens first. A friendly help line for older drivers would help too."""
+PARKING_ON_TOPIC = """The real question is the payment provider, not our servers. Today we see about 40 payments a
+minute at the evening peak, so 10x is 400 a minute, about 7 a second. Our API handles that easily,
+but the provider's sandbox contract caps us at 5 calls a second, so that fails first. I'd raise the
+limit before the stadium opens and queue payments behind a short hold on the bay."""
+
+
+def test_an_answer_that_reframes_the_question_is_off_topic_and_capped():
+    doc = grade(PARKING_OFF_TOPIC, question_text=PARKING_Q, framework="scale", grader="deterministic")
+    assert "off_topic" in doc.flags
+    assert all(v <= 1 for v in scores(doc).values()), scores(doc)
+
+
+def test_a_framing_sentence_about_the_load_is_not_off_topic():
+    doc = grade(PARKING_ON_TOPIC, question_text=PARKING_Q, framework="scale", grader="deterministic")
+    assert "off_topic" not in doc.flags
+    assert scores(doc)["bottlenecks"] >= 2, scores(doc)

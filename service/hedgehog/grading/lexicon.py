@@ -25,6 +25,24 @@ class Brevity(BaseModel):
     words_for_excellent: int = Field(ge=0)
 
 
+class OffTopic(BaseModel):
+    """An answer that opens by reframing the question as another subject (observability, trust,
+    cost, process: the study plan's red flags) and never works the load through."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    opening_sentences: int = Field(3, ge=1)
+    frames: list[str]  # "the real question is", "I'd frame this as", "..., not throughput"
+    subjects: list[str]  # the other subject it turns to
+    load_words: list[str]  # words that keep a sentence about load after all
+    max_figures: int = Field(6, ge=0)  # an answer with more concrete figures works the load anyway
+
+    @field_validator("frames", "subjects", "load_words")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+
 class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,6 +56,7 @@ class Lexicon(BaseModel):
     stage_definitions: list[str] = Field(default_factory=list)
     observability: list[str]
     tie_phrases: list[str] = Field(default_factory=list)
+    off_topic: OffTopic | None = None
     stopwords: str
     units: dict[str, Unit]
     number_words: dict[str, float]

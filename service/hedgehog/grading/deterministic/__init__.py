@@ -11,15 +11,16 @@ How it reads an answer:
 4. Score each stage: nothing -> 0; only generic or listed mentions -> 1; applied -> 2; most element
    groups plus a quantity or question-specific detail -> 3; 4 when the rubric's excellence checks
    (quantified, worked arithmetic, prioritised, linked ...) all hold.
-5. Caps: keyword stuffing -> at most 1 everywhere; a wrong back-of-the-envelope result caps
-   capacity_needs at 2 (and any stage holding it below 4).
+5. Caps: keyword stuffing -> at most 1 everywhere; an answer that reframes the question as another
+   subject (monitoring, trust, cost, process) and never sizes the load -> at most 1 everywhere; a
+   wrong back-of-the-envelope result caps capacity_needs at 2 (and any stage holding it below 4).
 
 Modules, in the order they run: patterns (compiled vocabulary), reading (sentences and what they
 say), stages (which sentence is about which stage), scoring (anchors, evidence, critique).
 """
 
-from hedgehog.grading.deterministic.patterns import compile_rubric, lexicon_patterns
-from hedgehog.grading.deterministic.reading import read_answer
+from hedgehog.grading.deterministic.patterns import LexiconPatterns, compile_rubric, lexicon_patterns
+from hedgehog.grading.deterministic.reading import SentenceInfo, read_answer
 from hedgehog.grading.deterministic.scoring import score_stage
 from hedgehog.grading.deterministic.stages import assign_stages
 from hedgehog.grading.document import GradeDocument, StageGrade, overall_score
@@ -60,6 +61,12 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
     if cue_sentences and len(stuffed) >= 2 and len(stuffed) >= 0.4 * len(cue_sentences):
         flags.append("keyword_stuffing")
         notes.append("The answer lists framework words and techniques without applying them; every stage is capped at 1.")
+        for v in verdicts.values():
+            v.score = min(v.score, 1)
+
+    if _off_topic(infos, lex):
+        flags.append("off_topic")
+        notes.append("The answer turns the question into another subject and never works the load through; every stage is capped at 1.")
         for v in verdicts.values():
             v.score = min(v.score, 1)
 
@@ -115,6 +122,16 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
     )
 
 
+def _off_topic(infos: list[SentenceInfo], lex: LexiconPatterns) -> bool:
+    rules = lex.off_topic
+    if rules is None:
+        return False
+    live = [i for i in infos if not i.injected]
+    if sum(len(i.concrete) for i in live) > rules.max_figures:
+        return False
+    return any(rules.reframes(i.sentence.text) for i in live[: rules.opening_sentences])
+
+
 def summary(stages: list[StageGrade], overall: int, rubric: Rubric, flags: list[str]) -> str:
     best = max(s.score for s in stages)
     worst = min(s.score for s in stages)
@@ -131,4 +148,6 @@ def summary(stages: list[StageGrade], overall: int, rubric: Rubric, flags: list[
         parts.append("Instructions addressed to the grader were ignored.")
     if "arithmetic_error" in flags:
         parts.append("One of the calculations does not add up.")
+    if "off_topic" in flags:
+        parts.append("Answer the capacity question that was asked before turning to other concerns.")
     return " ".join(parts)

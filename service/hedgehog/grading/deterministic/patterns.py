@@ -70,6 +70,20 @@ class LexiconPatterns:
     recited_figures: dict[str, list[float]]
     framework_heading: re.Pattern[str]
     tie_phrases: CueMatcher
+    off_topic: "OffTopicPatterns | None" = None
+
+
+@dataclass(frozen=True)
+class OffTopicPatterns:
+    opening_sentences: int
+    max_figures: int
+    frame: re.Pattern[str]
+    subject: re.Pattern[str]
+    load: re.Pattern[str]
+
+    def reframes(self, sentence: str) -> bool:
+        """Frames the answer as another subject, with no word of load in the same sentence."""
+        return bool(self.frame.search(sentence) and self.subject.search(sentence) and not self.load.search(sentence))
 
 
 _lexicon_cache: dict[int, tuple[Lexicon, LexiconPatterns]] = {}
@@ -92,6 +106,13 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
         recited_figures=lexicon.recited_figures,
         tie_phrases=CueMatcher(lexicon.tie_phrases),
         # "Current load:", also counted off ("First, current load:", "Step 2 - growth projection:").
+        off_topic=None if lexicon.off_topic is None else OffTopicPatterns(
+            lexicon.off_topic.opening_sentences,
+            lexicon.off_topic.max_figures,
+            compile_any(lexicon.off_topic.frames),
+            compile_any(lexicon.off_topic.subjects),
+            compile_any(lexicon.off_topic.load_words),
+        ),
         framework_heading=re.compile(
             r"^\W*(?:(?:first|second|third|fourth|fifth|next|then|finally|lastly|step \d+)\W+)?(?:"
             + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True))
