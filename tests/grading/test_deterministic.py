@@ -294,6 +294,9 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "The real problem is the nightly compaction overlapping the morning load.", "bottlenecks", "first_failure"),
         ("capacity", "What really hurts first isn't disk, it's the number of open files.", "bottlenecks", "first_failure"),
         ("scale", "Last launch we hit our tokens-per-minute quota by eleven.", "bottlenecks", "strain"),
+        ("capacity", "The claims switch is probably where it'd jam first on a Monday.", "bottlenecks", "first_failure"),
+        ("capacity", "The thing that really goes wrong is the hold time: callers hang up and ring again.", "bottlenecks", "first_failure"),
+        ("scale", "And that 25 a second is the problem, not the servers: the switch allows 20.", "bottlenecks", "first_failure"),
         # Uneven load said with a negation.
         ("capacity", "Orders aren't spread across the day: most land at lunch.", "nonlinear_factors", "peak"),
         ("capacity", "Nobody shops evenly, the weekend does most of it.", "nonlinear_factors", "peak"),
