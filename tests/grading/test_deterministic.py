@@ -300,6 +300,8 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         # Uneven load said with a negation.
         ("capacity", "Orders aren't spread across the day: most land at lunch.", "nonlinear_factors", "peak"),
         ("capacity", "Nobody shops evenly, the weekend does most of it.", "nonlinear_factors", "peak"),
+        ("capacity", "About 70% of those calls come between 6 and 10 am.", "nonlinear_factors", "peak"),
+        ("capacity", "Roughly 40% of tickets land in the first two hours after the email.", "nonlinear_factors", "peak"),
     ],
 )
 def test_paraphrases_reach_their_group(framework, sentence, stage, group):
@@ -317,6 +319,8 @@ def test_paraphrases_reach_their_group(framework, sentence, stage, group):
         ("Most visitors can't read the colour scale, which is a real problem for safety.", "bottlenecks", "first_failure"),
         # Running out of something in the story is not a component giving way.
         ("Shoppers scared of running out queue an hour before opening.", "bottlenecks", "first_failure"),
+        # A yearly share is growth, not a peak inside a short window.
+        ("About 20% more members join in the first year.", "nonlinear_factors", "peak"),
         # Dock events and a results release are not calendar events.
         ("Each trip is two dock events, validated before release.", "nonlinear_factors", "seasonality"),
     ],
