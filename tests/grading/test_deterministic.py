@@ -297,6 +297,10 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "The claims switch is probably where it'd jam first on a Monday.", "bottlenecks", "first_failure"),
         ("capacity", "The thing that really goes wrong is the hold time: callers hang up and ring again.", "bottlenecks", "first_failure"),
         ("scale", "And that 25 a second is the problem, not the servers: the switch allows 20.", "bottlenecks", "first_failure"),
+        ("scale", "The first thing to crack is head-of-line blocking behind one slow merchant.", "bottlenecks", "first_failure"),
+        ("scale", "What probably breaks is the exposure log, since that's a write per call.", "bottlenecks", "first_failure"),
+        ("capacity", "So the first to give is single sign-on setup: 900 hours needed against 240.", "bottlenecks", "first_failure"),
+        ("capacity", "Watch: the timeline search index grows with everything we store.", "bottlenecks", "first_failure"),
         # Uneven load said with a negation.
         ("capacity", "Orders aren't spread across the day: most land at lunch.", "nonlinear_factors", "peak"),
         ("capacity", "Nobody shops evenly, the weekend does most of it.", "nonlinear_factors", "peak"),
