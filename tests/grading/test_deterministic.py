@@ -547,3 +547,15 @@ def test_a_framing_sentence_about_the_load_is_not_off_topic():
     doc = grade(PARKING_ON_TOPIC, question_text=PARKING_Q, framework="scale", grader="deterministic")
     assert "off_topic" not in doc.flags
     assert scores(doc)["bottlenecks"] >= 2, scores(doc)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "So I'd flip it around: recompute a stop's arrivals only when a bus near it reports in.",
+        "For partner apps I'd publish the whole feed as one file every 15 seconds.",
+    ],
+)
+def test_proposals_in_other_verbs_mark_mitigation(sentence):
+    infos = _infos(sentence, PARKING_Q, "scale")
+    assert infos[0].markers.get("mitigation"), infos[0].markers
