@@ -49,9 +49,10 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
 
 
 def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
-    # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**"
+    # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**", "Step two, growth:"
     return re.compile(
-        r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|then|now|ok|okay|next|finally|first|lastly)\b[\s,]*)?(?:"
+        r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:step (?:one|two|three|four|five|six)\b[\s,.:]*)?"
+        r"(?:(?:so|and|then|now|ok|okay|next|finally|first|second|third|fourth|fifth|lastly)\b[\s,]*)?(?:"
         + "|".join(re.escape(h.lower()) for h in sorted(headings, key=len, reverse=True))
         + r")\W*?(?:[:\-–—]|$)"
     )
@@ -114,7 +115,7 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
             compile_any(lexicon.off_topic.load_words),
         ),
         framework_heading=re.compile(
-            r"^\W*(?:(?:first|second|third|fourth|fifth|next|then|finally|lastly|step \d+)\W+)?(?:"
+            r"^\W*(?:(?:first|second|third|fourth|fifth|next|then|finally|lastly|step (?:\d+|one|two|three|four|five|six))\W+)?(?:"
             + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True))
             + r")\s*[:\-–—]",
             re.IGNORECASE,

@@ -216,7 +216,7 @@ def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) 
     short = [i for i in items if len(i.split()) <= 4]
     if len(short) < 0.7 * len(items):
         return False
-    if lex.framework_heading.match(text):
+    if lex.framework_heading.match(text) or info.heading is not None:
         return True  # "Current load: FTEs, utilisation, workload per head, span of control."
     # "CDN edge capacity fails first, before origin storage; mitigation: adaptive bitrate, ..." is
     # built like a list but names this system's own parts: words outside the vocabulary show it.
