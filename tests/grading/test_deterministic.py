@@ -571,3 +571,13 @@ def test_counted_off_stage_headings_in_words_are_headings():
 def test_a_watch_list_heading_opens_the_bottleneck_stage():
     infos = _infos("Watch: the timeline search index grows with everything we store.", TOUR_Q, "capacity")
     assert infos[0].heading == "bottlenecks"
+
+
+def test_quality_instead_of_infrastructure_is_off_topic():
+    answer = """For this launch the real risk is quality, not infrastructure. I'd collect every speaker's
+slides a week ahead and build a glossary per session, then have bilingual reviewers score a sample of
+each language for accuracy and fluency before the event. Any language under our threshold gets
+downgraded from voice to captions."""
+    doc = grade(answer, question_text="Estimate the GPU capacity a live speech-translation service needs for a conference.",
+                framework="capacity", grader="deterministic")
+    assert "off_topic" in doc.flags and all(v <= 1 for v in scores(doc).values()), (doc.flags, scores(doc))
