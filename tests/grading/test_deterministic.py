@@ -418,6 +418,7 @@ def test_text_addressed_to_the_grader_in_other_wrappers_is_flagged(note):
         "The exam board's marking system scores 4 papers a second on each of 12 servers.",
         "We'd give every stage of the pipeline its own queue.",
         "The projection: 40,000 writes a second by spring.",
+        "Bottlenecks:\n1. Memory fails first, not QPS.",
     ],
 )
 def test_ordinary_sentences_naming_scorers_or_flags_are_not_injection(sentence):
