@@ -448,19 +448,6 @@ def test_an_answer_about_an_llm_product_may_name_its_system_prompt():
     assert "injection" in injected.flags
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Last election cycle we handled about 900 calls a day.",
-        "Let me take a mid-sized hub with 12 million arrivals a year.",
-        "On a busy Saturday we scan about 5,000 passes an hour.",
-    ],
-)
-def test_past_and_framing_baselines_mark_current_load(sentence):
-    infos = _infos(sentence, TOUR_Q, "capacity")
-    assert infos[0].markers.get("current_load"), infos[0].markers
-
-
 # A baseline worked through with figures but naming only its traffic: Solid, not Excellent.
 TRAFFIC_ONLY_Q = "What breaks if a ski resort's lift-gate pass checks grow 10x?"
 TRAFFIC_ONLY = """Today, on a normal Saturday, about 18,000 skiers each pass a gate around 12 times, so
@@ -502,28 +489,10 @@ def test_counted_off_framework_headings_are_headings():
     assert infos[0].is_list
 
 
-def test_naming_what_fails_first_announces_the_bottleneck_stage():
-    infos = _infos("That's the thing that breaks: the dispatcher in front of the batteries.", TOUR_Q, "scale")
-    assert infos[0].markers.get("bottlenecks") == 1
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "To carry that I'd contract two SMS aggregators, each able to take 320 a second.",
-        "In kit: 420 access points, about 100 people each.",
-    ],
-)
-def test_provisioning_talk_marks_capacity_needs(sentence):
-    infos = _infos(sentence, TOUR_Q, "capacity")
-    assert infos[0].markers.get("capacity_needs"), infos[0].markers
-
-
 def test_a_definition_shaped_sentence_about_this_system_is_not_a_recital():
     sentence = "Bottleneck is not the disk space but the search: auditors ask for one desk's calls and we must answer in days."
     infos = _infos(sentence, FERRY_Q, "capacity")
     assert not infos[0].recital and infos[0].applied
-
 
 
 # Off topic: the answer reframes the question as another subject and never sizes the load.
@@ -550,18 +519,6 @@ def test_a_framing_sentence_about_the_load_is_not_off_topic():
     assert scores(doc)["bottlenecks"] >= 2, scores(doc)
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "So I'd flip it around: recompute a stop's arrivals only when a bus near it reports in.",
-        "For partner apps I'd publish the whole feed as one file every 15 seconds.",
-    ],
-)
-def test_proposals_in_other_verbs_mark_mitigation(sentence):
-    infos = _infos(sentence, PARKING_Q, "scale")
-    assert infos[0].markers.get("mitigation"), infos[0].markers
-
-
 def test_counted_off_stage_headings_in_words_are_headings():
     infos = _infos("Step two, growth: 2,000 to 20,000 is 10x, so 1,500 writes a second.", TOUR_Q, "capacity")
     assert infos[0].heading == "growth_projection"
@@ -582,3 +539,25 @@ downgraded from voice to captions."""
     doc = grade(answer, question_text="Estimate the GPU capacity a live speech-translation service needs for a conference.",
                 framework="capacity", grader="deterministic")
     assert "off_topic" in doc.flags and all(v <= 1 for v in scores(doc).values()), (doc.flags, scores(doc))
+
+
+@pytest.mark.parametrize(
+    ("framework", "sentence", "stage"),
+    [
+        # Baselines told as the past or framed as an assumption.
+        ("capacity", "Last election cycle we handled about 900 calls a day.", "current_load"),
+        ("capacity", "Let me take a mid-sized hub with 12 million arrivals a year.", "current_load"),
+        ("capacity", "On a busy Saturday we scan about 5,000 passes an hour.", "current_load"),
+        # Naming what fails first opens the bottleneck stage (announced_by: first_failure).
+        ("scale", "That's the thing that breaks: the dispatcher in front of the batteries.", "bottlenecks"),
+        # Provisioning talk.
+        ("capacity", "To carry that I'd contract two SMS aggregators, each able to take 320 a second.", "capacity_needs"),
+        ("capacity", "In kit: 420 access points, about 100 people each.", "capacity_needs"),
+        # Proposals in other verbs.
+        ("scale", "So I'd flip it around: recompute a stop's arrivals only when a bus near it reports in.", "mitigation"),
+        ("scale", "For partner apps I'd publish the whole feed as one file every 15 seconds.", "mitigation"),
+    ],
+)
+def test_sentences_announce_their_stage(framework, sentence, stage):
+    infos = _infos(sentence, TOUR_Q, framework)
+    assert infos[0].markers.get(stage), infos[0].markers
