@@ -71,7 +71,7 @@ def score_stage(
         # A stage worked through with several figures is Solid even when one element group goes
         # unnamed; it is not complete, so it stays below Excellent.
         complete = len(groups) >= stage.min_groups_for_solid
-        worked_through = len(quantities) >= 3 and worked and len(groups) >= stage.min_groups_for_solid - 1
+        worked_through = len(quantities) >= 3 and worked and len(groups) >= max(1, stage.min_groups_for_solid - 1)
         if (complete or worked_through) and required and has_detail and depth >= 12:
             score = 3
             substantial = depth >= 30 and sum(1 for s in applied if s in analysis.primary) >= 2
