@@ -48,11 +48,14 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     return compiled
 
 
+# How answers count their sections off: "First, ...", "Step two, ...", "Step 3 - ...".
+_COUNTED_OFF = r"first|second|third|fourth|fifth|next|then|finally|lastly|step (?:\d+|one|two|three|four|five|six)"
+
+
 def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
     # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**", "Step two, growth:"
     return re.compile(
-        r"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:step (?:one|two|three|four|five|six)\b[\s,.:]*)?"
-        r"(?:(?:so|and|then|now|ok|okay|next|finally|first|second|third|fourth|fifth|lastly)\b[\s,]*)?(?:"
+        rf"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|now|ok|okay|{_COUNTED_OFF})\b[\s,.:]*)?(?:"
         + "|".join(re.escape(h.lower()) for h in sorted(headings, key=len, reverse=True))
         + r")\W*?(?:[:\-–—]|$)"
     )
@@ -106,7 +109,6 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
         buzzwords=compile_any([r"\b" + re.escape(b) + r"\b" for b in lexicon.buzzwords + lexicon.framework_terms]),
         recited_figures=lexicon.recited_figures,
         tie_phrases=CueMatcher(lexicon.tie_phrases),
-        # "Current load:", also counted off ("First, current load:", "Step 2 - growth projection:").
         off_topic=None if lexicon.off_topic is None else OffTopicPatterns(
             lexicon.off_topic.opening_sentences,
             lexicon.off_topic.max_figures,
@@ -114,8 +116,9 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
             compile_any(lexicon.off_topic.subjects),
             compile_any(lexicon.off_topic.load_words),
         ),
+        # "Current load:", also counted off ("First, current load:", "Step 2 - growth projection:").
         framework_heading=re.compile(
-            r"^\W*(?:(?:first|second|third|fourth|fifth|next|then|finally|lastly|step (?:\d+|one|two|three|four|five|six))\W+)?(?:"
+            rf"^\W*(?:(?:{_COUNTED_OFF})\W+)?(?:"
             + "|".join(re.escape(t) for t in sorted(lexicon.framework_terms, key=len, reverse=True))
             + r")\s*[:\-–—]",
             re.IGNORECASE,
