@@ -181,7 +181,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
     only rescue a result that then agrees; it never condemns one (that reading is a guess).
     """
-    if any(op == "/over" for op, _ in operands) and result.dimension not in _RATES | {"power"}:
+    if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS:
         return None
     physical = _compute(operands, result, literal_time=False)
     if physical is not None and physical[1] is False and _only_scale_differs(physical[0], result, operands):
@@ -198,10 +198,14 @@ _RATES = {"rate", "bitrate", "byterate"}
 _OWN_UNIT_DIMENSIONS = {"power", "energy"}
 
 
+# A result "over" a duration is checked only when something per unit of time comes out of it.
+_PER_TIME_RESULTS = _RATES | {"power"}
+_PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
+
+
 def _unit_text(q: Quantity) -> str:
     """"600 kW" -> "kW": the unit as the answer wrote it."""
     return re.sub(r"^[\d.,\s]+", "", q.text).strip() or q.dimension
-_PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
 
 
 def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[str, Quantity]]) -> bool:
