@@ -561,3 +561,24 @@ downgraded from voice to captions."""
 def test_sentences_announce_their_stage(framework, sentence, stage):
     infos = _infos(sentence, TOUR_Q, framework)
     assert infos[0].markers.get(stage), infos[0].markers
+
+
+# A baseline buried in talk: the figures sit in one sentence out of several, so it is not Excellent.
+BURIED_Q = "Estimate how many agents a utility's call centre needs during a storm outage."
+BURIED = """So the thing with utilities is that the call centre is the face of the company in a crisis, and I
+worked next to one for a couple of years, so I have seen how it goes. People are stressed and the calls
+run long, and a lot of them are the same question about when the power comes back. On a normal day I'd
+guess a mid-size utility has a million customers and maybe 5,000 calls over ten hours, so about 500 an
+hour, which 40 agents handle. Honestly the team there was great, and the managers knew everyone by
+name, which matters when you ask people to stay late. The building had this huge wallboard showing the
+queue, and everyone watched it like a football score.
+
+Growth: in a storm that jumps maybe ten times for the first day, so 50,000 calls, 5,000 an hour.
+
+Capacity: at 8 calls an hour per agent that is about 625 agents, far more than exist, so the IVR has to
+answer the restoration-time question before anyone reaches a person."""
+
+
+def test_a_baseline_buried_in_talk_is_not_excellent():
+    got = scores(grade(BURIED, question_text=BURIED_Q, framework="capacity", grader="deterministic"))
+    assert 2 <= got["current_load"] <= 3, got

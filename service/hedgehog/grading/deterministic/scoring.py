@@ -13,6 +13,9 @@ from hedgehog.grading.text import Sentence
 
 MAX_EVIDENCE = 3
 MAX_QUOTE_CHARS = 220
+# Excellent is "quantified": at least this share of a figure-stage's own sentences carry figures,
+# so a few numbers buried in a paragraph of talk stay Solid.
+DENSE_SHARE = 0.5
 
 
 @dataclass
@@ -75,7 +78,9 @@ def score_stage(
         if (complete or worked_through) and required and has_detail and depth >= 12:
             score = 3
             substantial = depth >= 30 and sum(1 for s in applied if s in analysis.primary) >= 2
-            if complete and substantial and all(
+            own = [s for s in applied if s in analysis.primary]
+            dense = not stage.quantities_expected or sum(1 for s in own if s.concrete) >= DENSE_SHARE * len(own)
+            if complete and substantial and dense and all(
                 excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
                 for check in stage.excellence
             ):
