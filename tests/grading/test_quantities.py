@@ -247,3 +247,16 @@ def test_energy_and_power_arithmetic_is_told_in_the_answers_own_units():
     assert len(right) == 1 and right[0].consistent
     wrong = [c for c in checks("45 kWh x 200 = 90 MWh") if not c.consistent]
     assert len(wrong) == 1 and wrong[0].describe() == "45 kWh x 200 is about 9 MWh, not 90 MWh"
+
+
+def test_a_days_count_divided_by_its_seconds_is_read_as_the_speaker_counted():
+    found = checks("120M x 50 = 6 billion messages a day, / 86,400 = 70k messages/s on average")
+    assert found and all(c.consistent for c in found), [c.describe() for c in found]
+    (wrong,) = checks("500 a second x 86,400 = 4.3 million a day")
+    assert not wrong.consistent and wrong.describe() == "500 a second x 86,400 is about 43.2M, not 4.3M"
+
+
+def test_a_bytes_for_bits_slip_is_told_in_the_answers_unit():
+    (wrong,) = checks("6 TB in 4 hours is about 420 Mbps, still under the gigabit")
+    assert not wrong.consistent
+    assert wrong.describe() == "6 TB in 4 hours is about 3,333 Mbps, not 420 Mbps"

@@ -45,16 +45,22 @@ class ArithmeticCheck:
     consistent: bool
     expression: str
     period: float | None = None  # a rate result is told per this many seconds, as the answer states it
-    unit: str | None = None  # power and energy are told in the result's own unit (kW, MWh), not watt-seconds
+    unit: str | None = None  # power, energy and data rates are told in the result's own unit (kW, MWh, Mbps)
     unit_size: float = 1.0
 
     def describe(self) -> str:
         if self.unit:
-            return f"{self.expression} is about {self.computed / self.unit_size:.3g} {self.unit}, not {self.stated / self.unit_size:.3g} {self.unit}"
+            computed, stated = _plain(self.computed / self.unit_size), _plain(self.stated / self.unit_size)
+            return f"{self.expression} is about {computed} {self.unit}, not {stated} {self.unit}"
         if self.period and self.period != 1:
             per = _period_name(self.period)
             return f"{self.expression} is about {_human(self.computed * self.period)} {per}, not {_human(self.stated * self.period)}"
         return f"{self.expression} is about {_human(self.computed)}, not {_human(self.stated)}"
+
+
+def _plain(value: float) -> str:
+    """3333.3 -> "3,333", 41.7 -> "42", 0.417 -> "0.417"."""
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.3g}"
 
 
 def _human(value: float) -> str:
@@ -66,7 +72,7 @@ def _human(value: float) -> str:
 
 def _dims(q: Quantity, literal_time: bool) -> tuple[float, dict[str, int]]:
     """Value and dimension vector; with literal_time, '50 weeks' and '100 a day' count as plain numbers."""
-    if literal_time and q.dimension in {"time", "rate"}:
+    if literal_time and q.dimension in _LITERAL_DIMENSIONS:
         return q.number if q.dimension == "time" else q.number, {}
     return q.value, dict(_DIMENSIONS.get(q.dimension, {}))
 
@@ -78,20 +84,21 @@ def _combine(a: dict[str, int], b: dict[str, int], sign: int) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
-def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[str, int]) -> bool | None:
-    """True/False when comparable, None when the units do not line up (no verdict)."""
+def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[str, int]) -> tuple[float, bool | None]:
+    """(computed, told in the stated result's units; True/False when comparable, None when the
+    units do not line up: no verdict)."""
     if cdims != sdims:
         bits_as_bytes = {("bit" if k == "byte" else k): v for k, v in sdims.items()}
         if cdims == bits_as_bytes:
-            stated *= 8
+            computed /= 8  # worked out in bits, stated in bytes
         elif {("bit" if k == "byte" else k): v for k, v in cdims.items()} == sdims:
-            computed *= 8
+            computed *= 8  # worked out in bytes, stated in bits
         else:
-            return None
+            return computed, None
     if computed <= 0 or stated <= 0:
-        return None
+        return computed, None
     ratio = max(computed, stated) / min(computed, stated)
-    return ratio <= TOLERANCE
+    return computed, ratio <= TOLERANCE
 
 
 _RESTATE = re.compile(
@@ -157,14 +164,18 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)
                 if verdict is not None:
-                    computed, consistent = verdict
+                    computed, consistent, literal = verdict
                     expression = text[chain_start.start:quantities[j].end]
-                    own_unit = nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
-                    checks.append(
-                        ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                                        nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None,
-                                        _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0)
-                    )
+                    if literal:  # figures read as plain numbers: tell them that way
+                        checks.append(ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
+                                                      nxt.number, consistent, expression))
+                    else:
+                        own_unit = nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
+                        checks.append(
+                            ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
+                                            nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None,
+                                            _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0)
+                        )
                 # The stated result carries the chain on ("..., times 3 MB is 600 PB").
                 operands = [("", nxt)]
                 chain_start = nxt
@@ -175,8 +186,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
     return sorted(checks, key=lambda c: c.start)
 
 
-def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool] | None:
-    """(computed, consistent), or None when the units give no basis for a verdict.
+def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool, bool] | None:
+    """(computed, consistent, read literally), or None when the units give no basis for a verdict.
 
     Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
     only rescue a result that then agrees; it never condemns one (that reading is a guess).
@@ -184,18 +195,26 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS:
         return None
     physical = _compute(operands, result, literal_time=False)
-    if physical is not None and physical[1] is False and _only_scale_differs(physical[0], result, operands):
+    if physical[1] is False and _only_scale_differs(physical[0], result, operands):
         return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
-    if physical is not None and physical[1] is not None:
-        return physical  # type: ignore[return-value]
+    if physical[1] is True:
+        return physical[0], True, False
+    if not any(q.dimension in _LITERAL_DIMENSIONS for q in (result, *(q for _, q in operands))):
+        return (physical[0], False, False) if physical[1] is False else None  # a literal reading changes nothing
+    # "6 billion a day / 86,400 = 70k a second": the speaker divides the day's count by its seconds.
     literal = _compute(operands, result, literal_time=True)
-    if literal is not None and literal[1]:
-        return literal  # type: ignore[return-value]
-    return None
+    if literal[1]:
+        return literal[0], True, True
+    if physical[1] is False and literal[1] is False:
+        # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
+        if _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
+            return literal[0], False, True
+    return (physical[0], False, False) if physical[1] is False else None
 
 
 _RATES = {"rate", "bitrate", "byterate"}
-_OWN_UNIT_DIMENSIONS = {"power", "energy"}
+_LITERAL_DIMENSIONS = {"time", "rate"}  # what a literal reading takes as plain numbers (see _dims)
+_OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate"}
 
 
 # A result "over" a duration is checked only when something per unit of time comes out of it.
@@ -206,6 +225,10 @@ _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
 def _unit_text(q: Quantity) -> str:
     """"600 kW" -> "kW": the unit as the answer wrote it."""
     return re.sub(r"^[\d.,\s]+", "", q.text).strip() or q.dimension
+
+
+def _off_by(computed: float, stated: float) -> float:
+    return max(computed, stated) / min(computed, stated) if computed > 0 and stated > 0 else float("inf")
 
 
 def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[str, Quantity]]) -> bool:
@@ -232,4 +255,4 @@ def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_tim
         elif v:
             value, dims = value / v, _combine(dims, d, -1)
     stated, sdims = _dims(result, literal_time)
-    return value, _compare(value, dims, stated, sdims)
+    return _compare(value, dims, stated, sdims)
