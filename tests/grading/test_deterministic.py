@@ -582,3 +582,28 @@ answer the restoration-time question before anyone reaches a person."""
 def test_a_baseline_buried_in_talk_is_not_excellent():
     got = scores(grade(BURIED, question_text=BURIED_Q, framework="capacity", grader="deterministic"))
     assert 2 <= got["current_load"] <= 3, got
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Merging the three networks is first and foremost a fare-policy problem, and riders hate paying twice.",
+        "For a motorway service station, the charging experience is what matters to anxious drivers.",
+        "For enterprise buyers the audit log is really a trust feature, so I'd start from the security team.",
+    ],
+)
+def test_more_reframings_are_off_topic(opening):
+    answer = opening + " I'd talk to the people affected, write down what good looks like, and agree who owns it. Then I'd review it every quarter with the team."
+    doc = grade(answer, question_text=PARKING_Q, framework="scale", grader="deterministic")
+    assert "off_topic" in doc.flags, doc.flags
+
+
+def test_operations_jargon_lists_are_stuffing():
+    answer = """Super Bowl Sunday is a capacity-planning exercise, so I'd lean on demand forecasting, seasonality,
+peak-to-average ratios, safety stock and throughput. On the kitchen side: Little's Law, takt time, theory of
+constraints, cycle time, utilisation targets, cross-training and standard work. For staffing: Erlang C,
+shrinkage, labour models and schedule optimisation. For delivery: route optimisation, driver utilisation,
+dynamic batching and surge incentives."""
+    doc = grade(answer, question_text="Estimate the kitchen and delivery capacity a pizza chain needs on Super Bowl Sunday.",
+                framework="capacity", grader="deterministic")
+    assert "keyword_stuffing" in doc.flags and all(v <= 1 for v in scores(doc).values()), (doc.flags, scores(doc))
