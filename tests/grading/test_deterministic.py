@@ -592,7 +592,7 @@ def test_a_baseline_buried_in_talk_is_not_excellent():
         "Merging the three networks is first and foremost a fare-policy problem, and riders hate paying twice.",
         "For a motorway service station, the charging experience is what matters to anxious drivers.",
         "For enterprise buyers the audit log is really a trust feature, so I'd start from the security team.",
-        "Feature flags at scale are really an organisational problem more than anything else.",
+        "Feature flags are really an organisational problem more than anything else.",
     ],
 )
 def test_more_reframings_are_off_topic(opening):
