@@ -73,7 +73,7 @@ def _human(value: float) -> str:
 def _dims(q: Quantity, literal_time: bool) -> tuple[float, dict[str, int]]:
     """Value and dimension vector; with literal_time, '50 weeks' and '100 a day' count as plain numbers."""
     if literal_time and q.dimension in _LITERAL_DIMENSIONS:
-        return q.number if q.dimension == "time" else q.number, {}
+        return q.number, {}
     return q.value, dict(_DIMENSIONS.get(q.dimension, {}))
 
 
@@ -97,8 +97,7 @@ def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[
             return computed, None
     if computed <= 0 or stated <= 0:
         return computed, None
-    ratio = max(computed, stated) / min(computed, stated)
-    return computed, ratio <= TOLERANCE
+    return computed, _off_by(computed, stated) <= TOLERANCE
 
 
 _RESTATE = re.compile(
@@ -131,7 +130,7 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
             continue  # list lines and bare juxtapositions are not restatements
         if _NARROWER.match(text, b.end):
             continue
-        consistent = max(a.value, b.value) / min(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
+        consistent = _off_by(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
         expression = f"{a.text} over {_period_name(b.period)}"
         checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value * b.period, b.number, consistent, expression))
     return checks
@@ -166,16 +165,16 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 if verdict is not None:
                     computed, consistent, literal = verdict
                     expression = text[chain_start.start:quantities[j].end]
-                    if literal:  # figures read as plain numbers: tell them that way
-                        checks.append(ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                                                      nxt.number, consistent, expression))
-                    else:
-                        own_unit = nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
-                        checks.append(
-                            ArithmeticCheck(chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                                            nxt.value, consistent, expression, nxt.period if nxt.dimension in _RATES else None,
-                                            _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0)
+                    # Figures read as plain numbers are told that way; otherwise in the result's unit.
+                    own_unit = not literal and nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
+                    checks.append(
+                        ArithmeticCheck(
+                            chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
+                            nxt.number if literal else nxt.value, consistent, expression,
+                            nxt.period if not literal and nxt.dimension in _RATES else None,
+                            _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0,
                         )
+                    )
                 # The stated result carries the chain on ("..., times 3 MB is 600 PB").
                 operands = [("", nxt)]
                 chain_start = nxt
@@ -199,17 +198,19 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
         return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
     if physical[1] is True:
         return physical[0], True, False
-    if not any(q.dimension in _LITERAL_DIMENSIONS for q in (result, *(q for _, q in operands))):
-        return (physical[0], False, False) if physical[1] is False else None  # a literal reading changes nothing
     # "6 billion a day / 86,400 = 70k a second": the speaker divides the day's count by its seconds.
-    literal = _compute(operands, result, literal_time=True)
-    if literal[1]:
-        return literal[0], True, True
-    if physical[1] is False and literal[1] is False:
-        # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
-        if _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
-            return literal[0], False, True
-    return (physical[0], False, False) if physical[1] is False else None
+    # (Without a time or rate among the figures a literal reading is the physical one.)
+    literal = None
+    if any(q.dimension in _LITERAL_DIMENSIONS for q in (result, *(q for _, q in operands))):
+        literal = _compute(operands, result, literal_time=True)
+        if literal[1]:
+            return literal[0], True, True
+    if physical[1] is None:
+        return None
+    # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
+    if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
+        return literal[0], False, True
+    return physical[0], False, False
 
 
 _RATES = {"rate", "bitrate", "byterate"}
@@ -228,6 +229,7 @@ def _unit_text(q: Quantity) -> str:
 
 
 def _off_by(computed: float, stated: float) -> float:
+    """How many times apart two positive figures are (1.0: equal); infinity when either is not positive."""
     return max(computed, stated) / min(computed, stated) if computed > 0 and stated > 0 else float("inf")
 
 
@@ -236,14 +238,10 @@ def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[
     operands whose unit (kW, thousands, millions) the speaker carried in their head."""
     if not any(q.dimension == "count" and q.noun is None and _PLAIN_NUMBER.fullmatch(q.text.strip()) for _, q in operands):
         return False  # "30 million times 8 GB is 240 TB" states every scale: a real slip
-    stated = result.value
-    if computed <= 0 or stated <= 0:
+    ratio = _off_by(computed, result.value)
+    if ratio < 1000 ** 0.5 or ratio == float("inf"):
         return False
-    ratio = max(computed, stated) / min(computed, stated)
-    if ratio < 1000 ** 0.5:
-        return False
-    power = 1000 ** round(math.log(ratio, 1000))
-    return max(ratio, power) / min(ratio, power) <= 1.05
+    return _off_by(ratio, 1000 ** round(math.log(ratio, 1000))) <= 1.05
 
 
 def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
