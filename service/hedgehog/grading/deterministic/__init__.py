@@ -21,7 +21,7 @@ say), stages (which sentence is about which stage), scoring (anchors, evidence, 
 
 from hedgehog.grading.deterministic.patterns import LexiconPatterns, compile_rubric, lexicon_patterns
 from hedgehog.grading.deterministic.reading import SentenceInfo, read_answer
-from hedgehog.grading.deterministic.scoring import score_stage
+from hedgehog.grading.deterministic.scoring import StageVerdict, score_stage
 from hedgehog.grading.deterministic.stages import assign_stages
 from hedgehog.grading.document import GradeDocument, StageGrade, overall_score
 from hedgehog.grading.lexicon import Lexicon, load_lexicon
@@ -61,14 +61,12 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
     if cue_sentences and len(stuffed) >= 2 and len(stuffed) >= 0.4 * len(cue_sentences):
         flags.append("keyword_stuffing")
         notes.append("The answer lists framework words and techniques without applying them; every stage is capped at 1.")
-        for v in verdicts.values():
-            v.score = min(v.score, 1)
+        _cap_every_stage(verdicts, 1)
 
     if _off_topic(infos, lex):
         flags.append("off_topic")
         notes.append("The answer turns the question into another subject and never works the load through; every stage is capped at 1.")
-        for v in verdicts.values():
-            v.score = min(v.score, 1)
+        _cap_every_stage(verdicts, 1)
 
     wrong = [c for c in checks if not c.consistent]
     if wrong:
@@ -87,8 +85,7 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
         brevity_cap = 3
     if brevity_cap < 4:
         notes.append(f"A {word_count}-word answer is short of a full spoken answer (250-320 words): stages are capped at {brevity_cap}.")
-        for v in verdicts.values():
-            v.score = min(v.score, brevity_cap)
+        _cap_every_stage(verdicts, brevity_cap)
 
     anchors = {a.score: a.label for a in rubric.anchors}
     stages = []
@@ -120,6 +117,11 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
         notes=notes,
         details={"word_count": word_count, "lexicon_version": lexicon.version},
     )
+
+
+def _cap_every_stage(verdicts: dict[str, StageVerdict], cap: int) -> None:
+    for v in verdicts.values():
+        v.score = min(v.score, cap)
 
 
 def _off_topic(infos: list[SentenceInfo], lex: LexiconPatterns) -> bool:

@@ -77,8 +77,8 @@ def score_stage(
         worked_through = len(quantities) >= 3 and worked and len(groups) >= max(1, stage.min_groups_for_solid - 1)
         if (complete or worked_through) and required and has_detail and depth >= 12:
             score = 3
-            substantial = depth >= 30 and sum(1 for s in applied if s in analysis.primary) >= 2
             own = [s for s in applied if s in analysis.primary]
+            substantial = depth >= 30 and len(own) >= 2
             dense = not stage.quantities_expected or sum(1 for s in own if s.concrete) >= DENSE_SHARE * len(own)
             if complete and substantial and dense and all(
                 excellent(check, stage, groups, quantities, worked, analyses, checks, applied)
