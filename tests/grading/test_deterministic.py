@@ -624,3 +624,58 @@ def test_plural_normal_periods_mark_a_baseline():
     assert infos[0].markers.get("current_load"), infos[0].markers
     sized = _infos("Whatever worker pool we sized for normal days runs dry.", TOUR_Q, "capacity")
     assert not sized[0].markers.get("current_load"), sized[0].markers
+
+
+# What a capacity question asks to count: a figure counting it is the capacity need itself.
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        ("Estimate how many KYC analysts a digital bank needs in its first year.", ["analysts"]),
+        ("Estimate how many ambulances and paramedic crews a city needs on New Year's Eve.", ["ambulances", "crews"]),
+        ("Estimate how many border-control officers and e-gates an airport needs.", ["officers", "e-gates", "gates"]),
+        ("Our lab runs 40 sequencers. Estimate how many technicians we'll need next year.", ["technicians"]),
+        ("If the number of pipelines grows 10x, what breaks?", ["pipelines"]),
+        ("Estimate the bandwidth needed for a live sports stream.", []),
+    ],
+)
+def test_the_question_names_what_it_asks_to_count(question, things):
+    from hedgehog.grading.deterministic.patterns import lexicon_patterns
+    from hedgehog.grading.lexicon import load_lexicon
+
+    assert lexicon_patterns(load_lexicon()).asked_for.counted_things(question) == things
+
+
+FERRY_Q = "A ferry operator adds a summer timetable with twice the sailings. Estimate how many deckhands and ticket clerks it needs."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted"),
+    [
+        ("Each sailing needs 4 deckhands, so 30 sailings a day is 120 deckhand shifts.", True),
+        ("Two shifts a day at 30 sailings works out at about 36 ticket clerks.", True),
+        ("That is 300 passengers a sailing, so 9,000 passengers a day.", False),
+        ("Loading takes 25 minutes, so the port is busy 12 hours a day.", False),
+    ],
+)
+def test_a_figure_counting_what_the_question_asks_for_is_a_capacity_need(sentence, counted):
+    groups = _stage_groups(sentence, FERRY_Q, "capacity", "capacity_needs")
+    assert ("resources" in groups) is counted, groups
+
+
+def test_a_worked_headcount_for_a_role_no_vocabulary_lists_reaches_capacity_needs():
+    answer = """Today the operator runs 15 sailings a day with a crew of deckhands on each, and about 2,000
+passengers a day book at the ticket desks, mostly in the two hours before the first sailing. In summer
+the timetable doubles to 30 sailings and the passengers go to roughly 4,500 a day, because the extra
+sailings are the holiday ones. The morning rush is the sharp part: maybe 40% of the day's passengers
+turn up between 7 and 9, so 1,800 people in two hours, 900 an hour at the desks.
+
+Each sailing needs 4 deckhands on board and one on the quay, and a deckhand can work two sailings in a
+shift, so 30 sailings times 5 is 150 sailing-slots, divided by 2 is 75 deckhand shifts a day, and with
+two shifts and 20% for days off and sickness that is about 90 deckhands. A clerk sells about 60 tickets
+an hour, so 900 an hour needs 15 ticket clerks in the rush and about 6 for the rest of the day.
+
+What runs out first is the clerks at 8 am, not the boats: 15 clerks need 15 windows and the terminal has
+8. So I would move most sales to the app and open two kiosks per window, keeping 8 clerks for the people
+who still queue."""
+    got = scores(grade(answer, question_text=FERRY_Q, framework="capacity", grader="deterministic"))
+    assert got["capacity_needs"] >= 3, got

@@ -43,6 +43,22 @@ class OffTopic(BaseModel):
         return _check_patterns(value)
 
 
+class AskedFor(BaseModel):
+    """How a question names what it asks to count ("Estimate how many KYC analysts ..."): a figure
+    counting that thing in the answer is the capacity need itself, whatever the thing is called."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    openers: list[str]  # patterns whose match ends where the counted thing's name begins
+    ends: str  # words (space-separated) that end the name: "... analysts it needs"
+    max_words: int = Field(6, ge=1)
+
+    @field_validator("openers")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+
 class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -57,6 +73,7 @@ class Lexicon(BaseModel):
     observability: list[str]
     tie_phrases: list[str] = Field(default_factory=list)
     off_topic: OffTopic | None = None
+    asked_for: AskedFor | None = None
     stopwords: str
     units: dict[str, Unit]
     number_words: dict[str, float]

@@ -60,6 +60,10 @@ class ElementGroup(StrictModel):
         default_factory=list,
         description="A concrete figure of these dimensions (rate, bytes, bitrate, money...) also counts as this group.",
     )
+    counts_asked_for: bool = Field(
+        False,
+        description='A figure counting what the question asks to estimate ("how many analysts": "63 analysts") counts as this group.',
+    )
 
     @field_validator("cues")
     @classmethod

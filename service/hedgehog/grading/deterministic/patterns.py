@@ -75,6 +75,36 @@ class LexiconPatterns:
     framework_heading: re.Pattern[str]
     tie_phrases: CueMatcher
     off_topic: "OffTopicPatterns | None" = None
+    asked_for: "AskedForPatterns | None" = None
+
+
+@dataclass(frozen=True)
+class AskedForPatterns:
+    opener: re.Pattern[str]
+    ends: frozenset[str]
+    max_words: int
+
+    def counted_things(self, question: str) -> list[str]:
+        """The head words of what the question asks to count, lower case: "how many KYC analysts
+        and review leads" gives "analysts" and "leads" ("kyc" and "review" only qualify them)."""
+        heads: list[str] = []
+        for m in self.opener.finditer(question):
+            taken, last = 0, ""
+            for token in _NAME_TOKEN.findall(question.lower(), m.end()):
+                if not token[0].isalpha() or token in self.ends or "'" in token or taken >= self.max_words:
+                    break  # punctuation, or a word ("needs", "we'll") that starts the rest of the question
+                if token == "and":  # "cubicles and triage nurses": both are counted
+                    heads.append(last)
+                    last = ""
+                else:
+                    last = token
+                    taken += 1
+            heads.append(last)
+        # "e-gates", "call-takers": the last part names the thing too
+        return [w for head in heads if head for w in dict.fromkeys([head, head.rsplit("-", 1)[-1]])]
+
+
+_NAME_TOKEN = re.compile(r"[a-z][a-z'-]*|[^\sa-z]")
 
 
 @dataclass(frozen=True)
@@ -115,6 +145,11 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
             compile_any(lexicon.off_topic.frames),
             compile_any(lexicon.off_topic.subjects),
             compile_any(lexicon.off_topic.load_words),
+        ),
+        asked_for=None if lexicon.asked_for is None else AskedForPatterns(
+            compile_any(lexicon.asked_for.openers),
+            frozenset(lexicon.asked_for.ends.split()),
+            lexicon.asked_for.max_words,
         ),
         # "Current load:", also counted off ("First, current load:", "Step 2 - growth projection:").
         framework_heading=re.compile(

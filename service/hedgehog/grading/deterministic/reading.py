@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
-from hedgehog.grading.deterministic.patterns import CompiledRubric, LexiconPatterns, cue_index
+from hedgehog.grading.deterministic.patterns import AskedForPatterns, CompiledRubric, LexiconPatterns, cue_index
 from hedgehog.grading.matcher import fold_case
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.text import Sentence, split_sentences, words, words_of_lowered
@@ -111,6 +111,16 @@ def read_answer(
                 infos[index].groups.setdefault(sid, {})[gid] = hits
                 if announces and not infos[index].markers.get(sid):
                     infos[index].markers[sid] = 1
+    # "Estimate how many KYC analysts ...": a figure counting analysts is the estimate asked for,
+    # though no vocabulary could list every role or thing a question may ask to count.
+    counted = _asked_things(question_text, lex.asked_for) if lex.asked_for is not None else frozenset()
+    if counted:
+        counting = [(cs.stage.id, g.id) for cs in compiled.stages for g in cs.stage.groups if g.counts_asked_for]
+        for info in infos:
+            for q in info.concrete:
+                if q.dimension == "count" and _counts(q, lowered, counted):
+                    for sid, gid in counting:
+                        info.groups.setdefault(sid, {}).setdefault(gid, set()).add(q.text.strip())
 
     pieces = span_index.pieces
     for i, piece in enumerate(pieces):
@@ -178,6 +188,21 @@ def _question_facts(question_text: str) -> tuple[frozenset[str], frozenset[str],
     """The question's words, their stems and its figures; a few questions are graded over and over."""
     question_words = frozenset(words(question_text))
     return question_words, frozenset(_stem(w) for w in question_words), tuple(find_quantities(question_text))
+
+
+@lru_cache(maxsize=256)
+def _asked_things(question_text: str, asked: AskedForPatterns) -> frozenset[str]:
+    return frozenset(_stem(w) for w in asked.counted_things(question_text))
+
+
+def _counts(q: Quantity, lowered: str, counted: frozenset[str]) -> bool:
+    """The figure counts one of the things asked for: "63 analysts", "four triage nurses"."""
+    named = words_of_lowered(lowered[q.start:q.end]) + words_of_lowered(_NAME_GOES_ON.match(lowered, q.end).group())[:2]
+    return any(_stem(w) in counted for w in named)
+
+
+# What may still name the counted thing after a figure: words up to punctuation or another figure.
+_NAME_GOES_ON = re.compile(r"[^\d,.;:!?()\[\]\n]{0,30}")
 
 
 def _stem(word: str) -> str:
