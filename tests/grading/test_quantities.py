@@ -260,3 +260,14 @@ def test_a_bytes_for_bits_slip_is_told_in_the_answers_unit():
     (wrong,) = checks("6 TB in 4 hours is about 420 Mbps, still under the gigabit")
     assert not wrong.consistent
     assert wrong.describe() == "6 TB in 4 hours is about 3,333 Mbps, not 420 Mbps"
+
+
+def test_plain_counts_giving_a_rate_must_agree_in_their_digits():
+    # The "per second" comes from an earlier figure; the product of the plain counts is the rate.
+    wrong = checks("each session sends about 40 frames, so 30,000 times 40, 120,000 frames a second")
+    assert len(wrong) == 1 and not wrong[0].consistent
+    assert wrong[0].describe() == "30,000 times 40 is about 1.2M, not 120k"
+    right = checks("each session sends about 40 frames, so 30,000 times 40, 1.2 million frames a second")
+    assert len(right) == 1 and right[0].consistent
+    # A duration among the operands makes it a real conversion, left to the unit check.
+    assert all(c.consistent for c in checks("500 agents times 8 hours is 4,000 agent-hours a day"))

@@ -206,6 +206,8 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
         if literal[1]:
             return literal[0], True, True
     if physical[1] is None:
+        if literal is not None and literal[1] is False and _time_carried(operands, result):
+            return literal[0], False, True
         return None
     # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
     if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
@@ -221,6 +223,12 @@ _OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate"}
 # A result "over" a duration is checked only when something per unit of time comes out of it.
 _PER_TIME_RESULTS = _RATES | {"power"}
 _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
+
+
+def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> bool:
+    """"100,000 times 250, 2.5 million tokens a second": plain counts give a count per second. The
+    speaker carries the "per second" of an earlier figure in their head, so the digits must agree."""
+    return result.dimension == "rate" and all(q.dimension in ("count", "multiplier") for _, q in operands)
 
 
 def _unit_text(q: Quantity) -> str:
