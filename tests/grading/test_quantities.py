@@ -271,3 +271,18 @@ def test_plain_counts_giving_a_rate_must_agree_in_their_digits():
     assert len(right) == 1 and right[0].consistent
     # A duration among the operands makes it a real conversion, left to the unit check.
     assert all(c.consistent for c in checks("500 agents times 8 hours is 4,000 agent-hours a day"))
+
+
+def test_amounts_of_bits_are_data_and_convert_in_their_own_unit():
+    (q,) = [q for q in find_quantities("each player sends 30 kilobits") if q.is_concrete]
+    assert (q.dimension, q.value) == ("bits", 30e3)
+    right = checks("5.25 million times 30 kilobits is about 160 gigabits")
+    assert len(right) == 1 and right[0].consistent
+    wrong = checks("5.25 million times 30 kilobits is about 16 gigabits")
+    assert wrong[0].describe() == "5.25 million times 30 kilobits is about 158 gigabits, not 16 gigabits"
+
+
+def test_a_comma_grouped_figure_is_no_year():
+    found = checks("That's 2,000 times 300 times 3 megabytes, 1.8 terabytes a week.")
+    assert len(found) == 1 and found[0].consistent and found[0].expression.startswith("2,000")
+    assert [q.text for q in find_quantities("in 2019 we had 200 servers")] == ["200 servers"]

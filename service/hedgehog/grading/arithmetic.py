@@ -22,6 +22,7 @@ TOLERANCE = 1.5
 
 _DIMENSIONS: dict[str, dict[str, int]] = {
     "bytes": {"byte": 1},
+    "bits": {"bit": 1},
     "bitrate": {"bit": 1, "s": -1},
     "byterate": {"byte": 1, "s": -1},
     "rate": {"s": -1},
@@ -217,7 +218,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
 
 _RATES = {"rate", "bitrate", "byterate"}
 _LITERAL_DIMENSIONS = {"time", "rate"}  # what a literal reading takes as plain numbers (see _dims)
-_OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate"}
+_OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate", "bits"}
 
 
 # A result "over" a duration is checked only when something per unit of time comes out of it.

@@ -231,8 +231,7 @@ def _with_unit(
         stop = noun_match.end()
     elif from_words:
         return None
-    digits_only = text[start:end].replace(",", "")
-    if noun is None and _YEAR.match(digits_only):
+    if noun is None and _YEAR.match(text[start:end]):  # "in 2019"; "2,000 times 300" is no year
         return None
     per = _PER_TIME.match(text, stop)
     if per and noun is not None:
