@@ -593,6 +593,7 @@ def test_a_baseline_buried_in_talk_is_not_excellent():
         "For a motorway service station, the charging experience is what matters to anxious drivers.",
         "For enterprise buyers the audit log is really a trust feature, so I'd start from the security team.",
         "Feature flags are really an organisational problem more than anything else.",
+        "Honestly the main worry with a ticket release isn't technical, it's fairness and trust in the queue.",
     ],
 )
 def test_more_reframings_are_off_topic(opening):
