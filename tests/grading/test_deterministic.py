@@ -680,3 +680,14 @@ What runs out first is the clerks at 8 am, not the boats: 15 clerks need 15 wind
 who still queue."""
     got = scores(grade(answer, question_text=FERRY_Q, framework="capacity", grader="deterministic"))
     assert got["capacity_needs"] >= 3, got
+
+
+def test_a_time_of_day_inside_a_sentence_does_not_end_it():
+    from hedgehog.grading.text import split_sentences
+
+    text = "Normally at 11 p.m. the line runs 8 trains an hour. The rush starts at 9 a.m. Then it calms down."
+    assert [s.text for s in split_sentences(text)] == [
+        "Normally at 11 p.m. the line runs 8 trains an hour.",
+        "The rush starts at 9 a.m.",
+        "Then it calms down.",
+    ]

@@ -6,6 +6,9 @@ from typing import NamedTuple
 
 # A sentence ends at . ! ? (not inside a number like 1.5 or an abbreviation like e.g.) or at a line break.
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|incl|est|mr|mrs|dr|no|fig|al)\.)$", re.IGNORECASE)
+# "at 11 p.m. the line runs ...": a time of day ends a sentence only when a capital follows.
+_TIME_OF_DAY = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_NEXT_LOWER = re.compile(r"\s+[a-z]")
 # "... -->" closes an HTML comment: what follows is a sentence of its own (a note to the grader
 # hidden in a comment must not take the answer's next sentence with it).
 _SENTENCE_END = re.compile(r"(?:[.!?]+[\"')\]]*|-->)(?=\s+|$)")
@@ -69,6 +72,8 @@ def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sen
         stop = start + match.end()
         # Only the sentence's tail can end in an abbreviation; \b still sees the text before it.
         if _ABBREVIATIONS.search(answer, max(cursor, start + match.start() - 8), start + match.start() + 1):
+            continue
+        if _TIME_OF_DAY.search(answer, max(cursor, stop - 5), stop) and _NEXT_LOWER.match(answer, stop, end):
             continue
         _append(answer, cursor, stop, paragraph, out)
         cursor = stop
