@@ -261,6 +261,9 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "The batch runs on 320 vCPUs across 40 workers.", "current_load", "resources"),
         ("capacity", "Quarter-end and year-end runs are twice the usual size.", "nonlinear_factors", "seasonality"),
         ("capacity", "Lunch is our worst hour by far, about 3x the morning.", "nonlinear_factors", "peak"),
+        ("capacity", "Exam weeks run about three times a normal week for the tutors.", "nonlinear_factors", "peak"),
+        ("capacity", "But the shifts aren't all the same: Friday night is the hard one.", "nonlinear_factors", "peak"),
+        ("capacity", "I'd put a fifth on top for sick days and the awkward cases.", "nonlinear_factors", "buffer"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "rate"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "target"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "horizon"),
@@ -326,6 +329,8 @@ def test_paraphrases_reach_their_group(framework, sentence, stage, group):
         ("About 20% more members join in the first year.", "nonlinear_factors", "peak"),
         # Dock events and a results release are not calendar events.
         ("Each trip is two dock events, validated before release.", "nonlinear_factors", "seasonality"),
+        # A plain rate is no peak multiplier.
+        ("Each clinic does about 400 a day, 12.5 a month per nurse.", "nonlinear_factors", "peak"),
     ],
 )
 def test_look_alike_words_do_not_count(sentence, stage, group):
