@@ -643,9 +643,10 @@ def test_plural_normal_periods_mark_a_baseline():
 @pytest.mark.parametrize(
     ("question", "things"),
     [
-        ("Estimate how many KYC analysts a digital bank needs in its first year.", ["analysts"]),
-        ("Estimate how many ambulances and paramedic crews a city needs on New Year's Eve.", ["ambulances", "crews"]),
-        ("Estimate how many border-control officers and e-gates an airport needs.", ["officers", "e-gates", "gates"]),
+        ("Estimate how many KYC analysts a digital bank needs in its first year.", ["analysts", "kas"]),
+        ("Estimate how many ambulances and paramedic crews a city needs on New Year's Eve.", ["ambulances", "crews", "pcs"]),
+        ("Estimate how many border-control officers and e-gates an airport needs.", ["officers", "bcos", "e-gates", "gates", "egs"]),
+        ("Estimate how many teaching assistants the course needs.", ["assistants", "tas"]),
         ("Our lab runs 40 sequencers. Estimate how many technicians we'll need next year.", ["technicians"]),
         ("If the number of pipelines grows 10x, what breaks?", ["pipelines"]),
         ("Estimate the bandwidth needed for a live sports stream.", []),
@@ -668,6 +669,8 @@ FERRY_Q = "A ferry operator adds a summer timetable with twice the sailings. Est
         ("Two shifts a day at 30 sailings works out at about 36 ticket clerks.", True),
         ("That is 300 passengers a sailing, so 9,000 passengers a day.", False),
         ("Loading takes 25 minutes, so the port is busy 12 hours a day.", False),
+        # Abbreviated as answers do: ticket clerks, "TCs".
+        ("Two sailings an hour needs about 8 TCs on the desks.", True),
     ],
 )
 def test_a_figure_counting_what_the_question_asks_for_is_a_capacity_need(sentence, counted):

@@ -86,22 +86,29 @@ class AskedForPatterns:
 
     def counted_things(self, question: str) -> list[str]:
         """The head words of what the question asks to count, lower case: "how many KYC analysts
-        and review leads" gives "analysts" and "leads" ("kyc" and "review" only qualify them)."""
-        heads: list[str] = []
+        and review leads" gives "analysts" and "leads" ("kyc" and "review" only qualify them),
+        and the initials answers abbreviate a name to ("teaching assistants": "tas")."""
+        names: list[list[str]] = []
         for m in self.opener.finditer(question):
-            taken, last = 0, ""
+            taken, name = 0, []
             for token in _NAME_TOKEN.findall(question.lower(), m.end()):
                 if not token[0].isalpha() or token in self.ends or "'" in token or taken >= self.max_words:
                     break  # punctuation, or a word ("needs", "we'll") that starts the rest of the question
                 if token == "and":  # "cubicles and triage nurses": both are counted
-                    heads.append(last)
-                    last = ""
+                    names.append(name)
+                    name = []
                 else:
-                    last = token
+                    name.append(token)
                     taken += 1
-            heads.append(last)
-        # "e-gates", "call-takers": the last part names the thing too
-        return [w for head in heads if head for w in dict.fromkeys([head, head.rsplit("-", 1)[-1]])]
+            names.append(name)
+        things: list[str] = []
+        for name in filter(None, names):
+            head = name[-1]
+            things += [head, head.rsplit("-", 1)[-1]]  # "e-gates", "call-takers": the last part too
+            parts = [p for word in name for p in word.split("-") if p][-3:]
+            if len(parts) >= 2:
+                things.append("".join(p[0] for p in parts) + ("s" if head.endswith("s") else ""))
+        return list(dict.fromkeys(things))
 
 
 _NAME_TOKEN = re.compile(r"[a-z][a-z'-]*|[^\sa-z]")
