@@ -283,6 +283,10 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         # Non-linear risk in other words: worse than linear, a feedback loop, clients retrying.
         ("scale", "At ten times the load it gets worse than linear, because slow pages make people hit refresh.", "projection", "nonlinear"),
         ("scale", "A bigger queue makes each match search slower, which makes the queue bigger still.", "projection", "nonlinear"),
+        ("scale", "What gets disproportionately worse is the lookup, because the pool grows with every new case.", "projection", "nonlinear"),
+        ("scale", "And it's self-reinforcing: empty shelves on the news make people buy more.", "projection", "nonlinear"),
+        ("scale", "The fans won't spread across the day; they all come in the first hour.", "projection", "nonlinear"),
+        ("scale", "Parents sit there refreshing while the child waits at the stop.", "projection", "nonlinear"),
         ("scale", "When the site slows down, users just retry and the retries double the request rate.", "projection", "nonlinear"),
         ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
         # What fails first, said as a worry, a let-down, an order or a comparison.
