@@ -13,6 +13,7 @@ from hedgehog.grading.matcher import (
     DIGITS_START,
     SENTENCE_START,
     CueIndex,
+    gapped_start,
     CueMatcher,
     pattern_anchors,
     pattern_starts,
@@ -79,7 +80,19 @@ def test_starts_are_where_every_match_begins():
     assert pattern_starts(r"\b\d+(\.\d+)?\s*x") == {DIGITS_START}
     assert pattern_starts(r"\d\s*(kb|mb)\b|\bkilobytes?") == {DIGITS_LAST, "kilobyte"}
     assert pattern_starts(r"\d\d") is None  # could start anywhere in a run of digits
-    assert pattern_starts(r"i.d use") is None  # a one-letter prefix would be tried everywhere
+    assert pattern_starts(r"\bi\s") is None  # a one-letter prefix would be tried everywhere
+
+
+def test_a_one_letter_prefix_is_found_by_the_literal_after_it():
+    # "i.d use": every match starts two characters before "d use", so that literal finds it.
+    (start,) = pattern_starts(r"\bi.d use")
+    assert gapped_start(start) == (2, "d use")
+    assert {gapped_start(s) for s in pattern_starts(r"\bi.d (lean|push)\b")} == {(2, "d lean"), (2, "d push")}
+    matcher = CueMatcher([r"\bi.d (lean|push)\b"])
+    text = "i'd lean on the cache. maybe i’d push it. i'd leaned. pi'd lean"
+    spans = [(0, 22), (23, 41), (42, 53), (54, len(text))]
+    hits = list(matcher.find_in_spans(CueIndex([matcher]).scan(text, spans)))
+    assert hits == [(0, "i'd lean"), (1, "i’d push")]
 
 
 def test_anchors_are_literals_every_match_contains():

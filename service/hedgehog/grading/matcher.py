@@ -85,6 +85,9 @@ def pattern_anchors(pattern: str) -> frozenset[str] | None:
 # Where a match can start, besides a literal prefix: at a sentence's start (^), at the first
 # digit of a run of digits (\d+...), or at its last digit (\d followed by no digit).
 SENTENCE_START, DIGITS_START, DIGITS_LAST = "\x00^", "\x00d+", "\x00d$"
+# Or a fixed number of characters before a literal ("i.d use": "d use", two back), written
+# GAPPED + count + GAPPED + literal.
+GAPPED = "\x01"
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT)
 
 
@@ -203,9 +206,13 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
                 if (
                     following
                     and len(following) <= _MAX_EXTENSIONS
-                    and all(f and not f.startswith("\x00") for f, _, _ in following)
+                    and all(f and not f.startswith(("\x00", GAPPED)) for f, _, _ in following)
                 ):
                     return {(prefix + f, bounded, None) for f, _, _ in following}
+                if len(prefix) == 1 and prefix.isalnum():  # "i.d use": found by "d use", two back
+                    gapped = _gapped_starts(rest[len(run) - 1:], 1, flags)
+                    if gapped:
+                        return gapped
             return {(prefix, bounded, None)}
         if asserted and _is_digit_class(op, arg) or asserted and op in _REPEATS and _is_digit_class(*arg[2][0]):
             return None  # a look-around before digits may pick a digit mid-run
@@ -235,6 +242,30 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
             return None if without is None else with_item | without
         return None  # a class, a wildcard, a group reference ...
     return {("", False, None)}
+
+
+def _gapped_starts(items: list, back: int, flags: int) -> set[_Start] | None:
+    """After `back` known characters, single characters of any kind ("i.d": the apostrophe) and then
+    literals: every match starts a fixed distance before one of those literals."""
+    k = 0
+    while k < len(items) and (items[k][0] is _c.ANY or items[k][0] is _c.IN):
+        k, back = k + 1, back + 1
+    if k == 0:
+        return None
+    following = _starts(items[k:], flags)
+    if not following or len(following) > _MAX_EXTENSIONS or any(
+        len(f) < _MIN_ANCHOR or f.startswith(("\x00", GAPPED)) for f, _, _ in following
+    ):
+        return None
+    return {(f"{GAPPED}{back}{GAPPED}{f}", False, None) for f, _, _ in following}
+
+
+def gapped_start(start: str) -> tuple[int, str] | None:
+    """(characters back, literal) of a gapped start, or None for any other kind of start."""
+    if not start.startswith(GAPPED):
+        return None
+    back, literal = start[1:].split(GAPPED, 1)
+    return int(back), literal
 
 
 def _pattern_start_kinds(pattern: str) -> frozenset[_Start] | None:
@@ -300,7 +331,7 @@ class _Cue:
             if kind in (DIGITS_START, DIGITS_LAST):
                 known = self.after_digits.get(kind, frozenset())
                 self.after_digits[kind] = None if follow is None or known is None else known | follow
-        self.plain_starts = self.starts is not None and not any(s.startswith("\x00") for s in self.starts)
+        self.plain_starts = self.starts is not None and not any(s.startswith(("\x00", GAPPED)) for s in self.starts)
         self.anchors = pattern_anchors(pattern)
 
 
@@ -370,16 +401,20 @@ class CueIndex:
         self.ids = {cue: cid for cid, cue in enumerate(self.cues)}
         self.match = [cue.regex.match for cue in self.cues]
         # literal -> (ids of cues it starts after a \b, ids of cues it starts otherwise, ids of cues
-        #             that contain it, whole-text cues it starts)
-        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue]]] = {}
+        #             that contain it, whole-text cues it starts, (id, characters back) of cues
+        #             that start a fixed distance before it)
+        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue], list[tuple[int, int]]]] = {}
         self.at_sentence_start: list[int] = []
         self.at_digits: list[tuple[int, str, frozenset[str] | None]] = []
         self.scanned: list[int] = []  # cues with no known start: run over sentences
         for cid, cue in enumerate(self.cues):
             if cue.starts is not None:
                 for start in cue.starts:
-                    if not start.startswith("\x00"):
-                        entry = by_literal.setdefault(start, ([], [], [], []))
+                    gap = gapped_start(start)
+                    if gap is not None:
+                        by_literal.setdefault(gap[1], ([], [], [], [], []))[4].append((cid, gap[0]))
+                    elif not start.startswith("\x00"):
+                        entry = by_literal.setdefault(start, ([], [], [], [], []))
                         entry[0 if start in cue.bounded_starts else 1].append(cid)
                 if SENTENCE_START in cue.starts:
                     self.at_sentence_start.append(cid)
@@ -387,11 +422,11 @@ class CueIndex:
             else:
                 self.scanned.append(cid)
                 for a in cue.anchors or ():
-                    by_literal.setdefault(a, ([], [], [], []))[2].append(cid)
+                    by_literal.setdefault(a, ([], [], [], [], []))[2].append(cid)
         self.whole_text_cues = {c for m in whole_text for c in m.cues if c.plain_starts}
         for cue in self.whole_text_cues:
             for start in cue.starts:
-                by_literal.setdefault(start, ([], [], [], []))[3].append(cue)
+                by_literal.setdefault(start, ([], [], [], [], []))[3].append(cue)
         self.automaton = ahocorasick.Automaton()
         for literal, lists in sorted(by_literal.items()):
             self.automaton.add_word(literal, (len(literal), *map(tuple, lists)))
@@ -422,7 +457,7 @@ class AnswerScan:
         held: dict[int, set[int]] = {}  # cue id -> sentences holding a literal every match contains
         whole: dict[_Cue, list[int]] = {}
         if not index.empty:
-            for last, (length, bounded, free, containing, whole_text) in index.automaton.iter(lowered):
+            for last, (length, bounded, free, containing, whole_text, gapped) in index.automaton.iter(lowered):
                 start = last - length + 1
                 if whole_text:
                     for cue in whole_text:
@@ -440,6 +475,9 @@ class AnswerScan:
                     add((cid, i, offset))
                 for cid in containing:
                     held.setdefault(cid, set()).add(i)
+                for cid, back in gapped:
+                    if offset >= back:  # the match would start inside the same sentence
+                        add((cid, i, offset - back))
         for cid in index.at_sentence_start:
             candidates += [(cid, i, 0) for i in range(len(pieces))]
         if index.at_digits:
