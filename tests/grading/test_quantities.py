@@ -286,3 +286,19 @@ def test_a_comma_grouped_figure_is_no_year():
     found = checks("That's 2,000 times 300 times 3 megabytes, 1.8 terabytes a week.")
     assert len(found) == 1 and found[0].consistent and found[0].expression.startswith("2,000")
     assert [q.text for q in find_quantities("in 2019 we had 200 servers")] == ["200 servers"]
+
+
+def test_amounts_giving_a_rate_carry_the_per_second_in_the_head():
+    wrong = checks("So: 200,000 listeners times 128 kilobits is 2.56 gigabits per second.")
+    assert len(wrong) == 1 and not wrong[0].consistent
+    assert wrong[0].describe() == "200,000 listeners times 128 kilobits is about 26 gigabits per second, not 2.56 gigabits per second"
+    right = checks("So: 200,000 listeners times 128 kilobits is 25.6 gigabits per second.")
+    assert len(right) == 1 and right[0].consistent
+
+
+def test_a_rate_of_something_no_operand_counts_hides_a_factor():
+    # Ten plates a table were left unsaid: no verdict rather than a false alarm.
+    assert checks("If mains go to all 120 tables within 15 minutes, that's 80 plates a minute.") == []
+    # A unit conversion to another noun is still checked.
+    wrong = checks("That's 170 images a second × 4 seconds of GPU each, so 68 GPUs busy.")
+    assert len(wrong) == 1 and not wrong[0].consistent

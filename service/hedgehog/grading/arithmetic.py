@@ -194,6 +194,8 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     """
     if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS:
         return None
+    if _hidden_factor(operands, result):
+        return None
     physical = _compute(operands, result, literal_time=False)
     if physical[1] is False and _only_scale_differs(physical[0], result, operands):
         return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
@@ -207,9 +209,8 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
         if literal[1]:
             return literal[0], True, True
     if physical[1] is None:
-        if literal is not None and literal[1] is False and _time_carried(operands, result):
-            return literal[0], False, True
-        return None
+        carried = _time_carried(operands, result)
+        return None if carried is None else (carried[0], carried[1], False)
     # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
     if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
         return literal[0], False, True
@@ -226,10 +227,37 @@ _PER_TIME_RESULTS = _RATES | {"power"}
 _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
 
 
-def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> bool:
-    """"100,000 times 250, 2.5 million tokens a second": plain counts give a count per second. The
-    speaker carries the "per second" of an earlier figure in their head, so the digits must agree."""
-    return result.dimension == "rate" and all(q.dimension in ("count", "multiplier") for _, q in operands)
+def _hidden_factor(operands: list[tuple[str, Quantity]], result: Quantity) -> bool:
+    """"120 tables within 15 minutes, that's 80 plates a minute": the result counts something no
+    operand counts, so a factor (plates per table) was left unsaid; there is no basis for a verdict."""
+    if result.noun is None or result.dimension != "rate":
+        return False  # "170 images a second x 4 GPU-seconds = 680 GPUs" converts units: checked
+    counted = [q for _, q in operands if q.dimension in ("count", "rate")]
+    return bool(counted) and all(q.noun is not None and _singular(q.noun) != _singular(result.noun) for q in counted)
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool] | None:
+    """"100,000 times 250, 2.5 million tokens a second", "200,000 listeners times 128 kilobits is
+    2.56 gigabits per second": amounts give a rate because the speaker carries the "per second" of
+    an earlier figure in their head. With no time among the operands, the figures must agree."""
+    value, dims = _dims(operands[0][1], False)
+    if "s" in dims:
+        return None
+    for op, q in operands[1:]:
+        v, d = _dims(q, False)
+        if "s" in d:
+            return None
+        if op == "*":
+            value, dims = value * v, _combine(dims, d, 1)
+        elif v:
+            value, dims = value / v, _combine(dims, d, -1)
+    if _combine(dims, {"s": -1}, 1) != _DIMENSIONS.get(result.dimension) or value <= 0 or result.value <= 0:
+        return None
+    return value, _off_by(value, result.value) <= TOLERANCE
 
 
 def _unit_text(q: Quantity) -> str:
