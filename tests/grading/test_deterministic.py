@@ -287,6 +287,8 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("scale", "And it's self-reinforcing: empty shelves on the news make people buy more.", "projection", "nonlinear"),
         ("scale", "The fans won't spread across the day; they all come in the first hour.", "projection", "nonlinear"),
         ("scale", "Parents sit there refreshing while the child waits at the stop.", "projection", "nonlinear"),
+        ("scale", "But growers pick at dawn, so about 80% of it arrives by noon.", "projection", "nonlinear"),
+        ("scale", "At 300 tonnes a day, on paper the crusher would need 15 hours.", "projection", "linear"),
         ("scale", "When the site slows down, users just retry and the retries double the request rate.", "projection", "nonlinear"),
         ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
         # What fails first, said as a worry, a let-down, an order or a comparison.
