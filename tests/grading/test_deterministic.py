@@ -271,6 +271,8 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "At the first station most of those 15,000 go past in about 20 minutes.", "nonlinear_factors", "peak"),
         ("capacity", "The catch is that runners don't reach a drink point spread out evenly.", "nonlinear_factors", "peak"),
         ("capacity", "Where it actually falls apart is that first station.", "bottlenecks", "first_failure"),
+        ("capacity", "So I'd spread delivery over five days and partner with a taxi firm.", "bottlenecks", "mitigation"),
+        ("capacity", "Let families collect from a hub, and keep a second dryer crew on standby.", "bottlenecks", "mitigation"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "rate"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "target"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "horizon"),
