@@ -296,6 +296,7 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("scale", "Parents sit there refreshing while the child waits at the stop.", "projection", "nonlinear"),
         ("scale", "But growers pick at dawn, so about 80% of it arrives by noon.", "projection", "nonlinear"),
         ("scale", "At 300 tonnes a day, on paper the crusher would need 15 hours.", "projection", "linear"),
+        ("scale", "A newer crowd means more failed attempts for each person than today.", "projection", "nonlinear"),
         ("scale", "When the site slows down, users just retry and the retries double the request rate.", "projection", "nonlinear"),
         ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
         # What fails first, said as a worry, a let-down, an order or a comparison.
@@ -719,3 +720,10 @@ def test_a_time_of_day_inside_a_sentence_does_not_end_it():
         "The rush starts at 9 a.m.",
         "Then it calms down.",
     ]
+
+
+def test_comparing_with_today_is_not_a_baseline():
+    infos = _infos("That is more work per verification than today.", TOUR_Q, "scale")
+    assert not infos[0].markers.get("current_load"), infos[0].markers
+    infos = _infos("Today we verify about 40,000 people a day.", TOUR_Q, "scale")
+    assert infos[0].markers.get("current_load"), infos[0].markers
