@@ -302,3 +302,12 @@ def test_a_rate_of_something_no_operand_counts_hides_a_factor():
     # A unit conversion to another noun is still checked.
     wrong = checks("That's 170 images a second × 4 seconds of GPU each, so 68 GPUs busy.")
     assert len(wrong) == 1 and not wrong[0].consistent
+
+
+def test_a_duration_told_again_in_another_unit_is_checked():
+    wrong = checks("40 million over 2,000 a minute is 20,000 minutes, about 33 hours on one GPU.")
+    assert [c.describe() for c in wrong if not c.consistent] == ["20,000 minutes is about 333 hours, not 33 hours"]
+    assert all(c.consistent for c in checks("The show runs 90 minutes (1.5 hours), about 3 days, i.e. 72 hours, in all."))
+    # A conclusion is not a restatement: "every two weeks, so 200 hours a fortnight" hides a factor.
+    assert all(c.consistent for c in checks("an assignment every two weeks, so 200 hours a fortnight"))
+    assert all(c.consistent for c in checks("38 FTE x 32 hours x 13 weeks is about 15,800 hours"))

@@ -137,6 +137,33 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
     return checks
 
 
+# "20,000 minutes, about 33 hours", "90 minutes (1.5 hours)", "3 days, i.e. 72 hours"
+_RESTATE_AS = re.compile(
+    r"^[ \t]*(?:,|\(|\bor\b|\bi\.e\.)[ \t,]*(?:(?:about|roughly|around|approximately|~|some|nearly)[ \t]+)*$",
+    re.IGNORECASE,
+)
+_OPERAND_BEFORE = re.compile(r"(?:[x×*/]|\btimes|\bby|\bover)\s*(?:about |roughly |~)?$", re.IGNORECASE)
+
+
+def _restated_durations(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
+    """The same duration told in another unit ("20,000 minutes, about 33 hours")."""
+    checks = []
+    for a, b in zip(quantities, quantities[1:]):
+        if a.dimension != "time" or b.dimension != "time" or not a.number or not b.number:
+            continue
+        if math.isclose(a.value / a.number, b.value / b.number):
+            continue  # the same unit: two durations, not one converted
+        gap = text[a.end:b.start]
+        if not _RESTATE_AS.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
+            continue  # "x 13 weeks is 15,800 hours" ends a calculation: the chain check has it
+        consistent = _off_by(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
+        checks.append(
+            ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value, b.value, consistent, a.text,
+                            unit=_unit_text(b), unit_size=b.value / b.number)
+        )
+    return checks
+
+
 def _period_name(seconds: float) -> str:
     names = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day", 604800: "a week", 2592000: "a month", 31536000: "a year"}
     return names.get(int(seconds), f"{seconds:g} seconds")
@@ -145,7 +172,7 @@ def _period_name(seconds: float) -> str:
 def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
     """Every stated result that follows an explicit operation (x, times, /, divided by), and
     every rate restated over another period."""
-    checks: list[ArithmeticCheck] = _restated_rates(text, quantities)
+    checks: list[ArithmeticCheck] = _restated_rates(text, quantities) + _restated_durations(text, quantities)
     i = 0
     while i < len(quantities) - 1:
         chain_start = quantities[i]
