@@ -727,3 +727,19 @@ def test_comparing_with_today_is_not_a_baseline():
     assert not infos[0].markers.get("current_load"), infos[0].markers
     infos = _infos("Today we verify about 40,000 people a day.", TOUR_Q, "scale")
     assert infos[0].markers.get("current_load"), infos[0].markers
+
+
+def test_reciting_the_framework_under_its_headings_is_stuffing():
+    answer = """I'll use the capacity framework for this.
+
+Current load: our current traffic, data and resources, stated with numbers or explicit assumptions.
+
+Growth projection: a specific growth rate or a 10x target, over a time horizon for the launch.
+
+Non-linear factors: peak versus average with a multiplier, a buffer for spikes, and seasonality and events.
+
+Capacity needs: servers, storage, bandwidth, headcount and cost, worked out from usage times growth times peak.
+
+Bottlenecks: what fails first, and the mitigation designed for it, such as caching or queues."""
+    doc = grade(answer, question_text="Estimate the storage a podcast app needs for its episodes.", framework="capacity", grader="deterministic")
+    assert "keyword_stuffing" in doc.flags and all(v <= 1 for v in scores(doc).values()), (doc.flags, scores(doc))

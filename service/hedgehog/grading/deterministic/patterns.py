@@ -23,6 +23,9 @@ class CompiledRubric:
     rubric: Rubric
     stages: list[CompiledStage]
     any_heading: re.Pattern[str] | None = None  # matches wherever some stage's heading does
+    # The words the rubric itself defines its stages with (what each covers, its concepts): a
+    # sentence made of little else recites the framework instead of applying it.
+    definition_words: frozenset[str] = frozenset()
 
 
 _compiled_cache: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -43,7 +46,15 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         for s in rubric.stages
     ]
     all_headings = [h for s in rubric.stages for h in s.headings]
-    compiled = CompiledRubric(rubric, stages, _heading_pattern(all_headings) if all_headings else None)
+    definition_text = [rubric.key_principle] + [
+        text for s in rubric.stages for text in [s.name, s.covers, *(t for g in s.groups for t in [g.name, *g.concepts])]
+    ]
+    compiled = CompiledRubric(
+        rubric,
+        stages,
+        _heading_pattern(all_headings) if all_headings else None,
+        frozenset(w for text in definition_text for w in words(text)),
+    )
     _compiled_cache[id(rubric)] = (rubric, compiled)
     return compiled
 

@@ -147,7 +147,11 @@ def read_answer(
         # A definition recites when it says nothing of its own: "Bottleneck is not the size but
         # the retrieval, when the regulator asks ..." has the shape but names this system's parts.
         info.recital = index in recitals or (
-            index in definitions and all(_recited(q, lex) for q in info.concrete) and len(info.content_words) <= 2
+            all(_recited(q, lex) for q in info.concrete)
+            and (
+                (index in definitions and len(info.content_words) <= 2)
+                or _defines_the_framework(tokens, lex, compiled.definition_words)
+            )
         )
         info.observability = index in monitoring
         info.is_list = _is_list(info.sentence.text, piece, info, lex)
@@ -249,6 +253,20 @@ def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) 
         return False
     vocab_items = sum(1 for i in short if lex.buzzwords.search(i) or _item_has_cue(i, info))
     return vocab_items >= 0.6 * len(items)
+
+
+# "Current load: our current traffic, data and resources, stated with numbers or explicit
+# assumptions." Nearly every substantive word comes from the rubric's own definitions.
+DEFINITION_SHARE = 0.7
+_DEFINITION_MIN_WORDS = 6
+
+
+def _defines_the_framework(tokens: list[str], lex: LexiconPatterns, definition_words: frozenset[str]) -> bool:
+    substantive = [t for t in tokens if len(t) > 3 and t not in lex.stopwords]
+    if len(substantive) < _DEFINITION_MIN_WORDS:
+        return False
+    defined = sum(1 for t in substantive if t in definition_words or t in lex.vocabulary_words)
+    return defined >= DEFINITION_SHARE * len(substantive)
 
 
 def _recited(q: Quantity, lex: LexiconPatterns) -> bool:
