@@ -746,3 +746,11 @@ Capacity needs: servers, storage, bandwidth, headcount and cost, worked out from
 Bottlenecks: what fails first, and the mitigation designed for it, such as caching or queues."""
     doc = grade(answer, question_text="Estimate the storage a podcast app needs for its episodes.", framework="capacity", grader="deterministic")
     assert "keyword_stuffing" in doc.flags and all(v <= 1 for v in scores(doc).values()), (doc.flags, scores(doc))
+
+
+def test_adding_up_is_not_growth_and_a_stage_heading_counts_as_its_cue():
+    infos = _infos("I'll do it per substation and then add up.", "Estimate the transformer capacity a suburb needs.", "capacity")
+    assert not infos[0].markers.get("growth_projection"), infos[0].markers
+    infos = _infos("So the need: roughly 800 kVA per substation, 3 MVA in all.", "Estimate the transformer capacity a suburb needs.", "capacity")
+    assert infos[0].heading == "capacity_needs"
+    assert [q.dimension for q in infos[0].concrete] == ["power", "power"]

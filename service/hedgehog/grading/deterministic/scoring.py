@@ -57,7 +57,8 @@ def score_stage(
         missing.append("numbers or explicit assumptions")
     extra: list[str] = []
 
-    cued = [s for s in applied if s.groups.get(stage.id) or s.markers.get(stage.id)]
+    # A stage's heading ("So the need: 800 kVA ...") says what the sentence is about, as a cue does.
+    cued = [s for s in applied if s.groups.get(stage.id) or s.markers.get(stage.id) or s.heading == stage.id]
     if not sentences:
         score = 0
     elif not cued:
