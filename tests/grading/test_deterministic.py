@@ -273,6 +273,7 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "Where it actually falls apart is that first station.", "bottlenecks", "first_failure"),
         ("capacity", "So I'd spread delivery over five days and partner with a taxi firm.", "bottlenecks", "mitigation"),
         ("capacity", "Any attack over 20 gigs saturates the pipe before our boxes even see it.", "bottlenecks", "first_failure"),
+        ("capacity", "The first problem will be charging logistics: public chargers are scarce.", "bottlenecks", "first_failure"),
         ("capacity", "If the buffer stays at 20 TB, an outage loses data after two hours.", "bottlenecks", "first_failure"),
         ("capacity", "Let families collect from a hub, and keep a second dryer crew on standby.", "bottlenecks", "mitigation"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "rate"),
@@ -579,6 +580,7 @@ downgraded from voice to captions."""
         ("capacity", "Last election cycle we handled about 900 calls a day.", "current_load"),
         ("capacity", "Let me take a mid-sized hub with 12 million arrivals a year.", "current_load"),
         ("capacity", "On a busy Saturday we scan about 5,000 passes an hour.", "current_load"),
+        ("capacity", "There's no load here yet, so I'd borrow from a comparable city where we already operate.", "current_load"),
         # Naming what fails first opens the bottleneck stage (announced_by: first_failure).
         ("scale", "That's the thing that breaks: the dispatcher in front of the batteries.", "bottlenecks"),
         # Provisioning talk.

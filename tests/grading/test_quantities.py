@@ -311,3 +311,8 @@ def test_a_duration_told_again_in_another_unit_is_checked():
     # A conclusion is not a restatement: "every two weeks, so 200 hours a fortnight" hides a factor.
     assert all(c.consistent for c in checks("an assignment every two weeks, so 200 hours a fortnight"))
     assert all(c.consistent for c in checks("38 FTE x 32 hours x 13 weeks is about 15,800 hours"))
+
+
+def test_a_carried_period_is_the_results_own():
+    (wrong,) = checks("so 290 divided by 8 is about 4 agents a day.")
+    assert not wrong.consistent and wrong.describe() == "290 divided by 8 is about 36.2 a day, not 4"

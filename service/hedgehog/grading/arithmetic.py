@@ -284,7 +284,9 @@ def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> tup
             value, dims = value / v, _combine(dims, d, -1)
     if _combine(dims, {"s": -1}, 1) != _DIMENSIONS.get(result.dimension) or value <= 0 or result.value <= 0:
         return None
-    return value, _off_by(value, result.value) <= TOLERANCE
+    # The carried time is the result's own period: "290 over 8 is about 4 agents a day" is 36 a day.
+    period = result.period or 1.0
+    return value / period, _off_by(value, result.value * period) <= TOLERANCE
 
 
 def _unit_text(q: Quantity) -> str:
