@@ -316,3 +316,19 @@ def test_a_duration_told_again_in_another_unit_is_checked():
 def test_a_carried_period_is_the_results_own():
     (wrong,) = checks("so 290 divided by 8 is about 4 agents a day.")
     assert not wrong.consistent and wrong.describe() == "290 divided by 8 is about 36.2 a day, not 4"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("8.4 times 10 to the 22 FLOPs", 8.4e22), ("8.4e22 FLOPs", 8.4e22), ("3 x 10^9 requests", 3e9)],
+)
+def test_scientific_notation_is_one_number(text, number):
+    (q,) = find_quantities(text)
+    assert q.number == pytest.approx(number)
+
+
+def test_a_product_told_in_scientific_notation_is_checked():
+    (right,) = checks("so 6 times 7 billion times 2 trillion is 8.4 times 10 to the 22 FLOPs.")
+    assert right.consistent
+    (wrong,) = checks("so 6 times 7 billion times 2 trillion is 8.4 times 10 to the 20 FLOPs.")
+    assert wrong.describe() == "6 times 7 billion times 2 trillion is about 8.4e+22, not 840E"

@@ -65,6 +65,8 @@ def _plain(value: float) -> str:
 
 
 def _human(value: float) -> str:
+    if abs(value) >= 1e21:
+        return f"{value:.3g}"  # beyond the suffixes: 8.4e+22
     for size, suffix in ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"

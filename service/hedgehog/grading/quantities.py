@@ -111,7 +111,9 @@ _ARTICLE_WORD = re.compile(r"an?(?: |$)")
 _ARTICLE = re.compile(r"an?[\s-]")
 
 _NUMBER = re.compile(
-    rf"(?<![\w.$£€])([$£€]\s?)?({_DIGITS})(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z]))?"
+    rf"(?<![\w.$£€])([$£€]\s?)?({_DIGITS}(?:[eE]\+?\d{{1,2}}(?![\w.]))?)(?:\s?(thousand|million|billion|trillion|hundred)\b|(k|K|MM|M|m|Bn|bn|B|T)(?![A-Za-z])"
+    # Scientific notation in words: "8.4 times 10 to the 22", "3 x 10^9"
+    r"|\s*(?:times|x|×)\s*10\s*(?:to the (?:power of )?|\^|\*\*)\s*(\d{1,2})(?:st|nd|rd|th)?\b)?"
 )
 # "x3": the x first lets the regex engine skip ahead to it; the look-behind then checks what precedes it.
 # Where _NUMBER can start: a digit or currency sign after neither a word character, a point nor a currency sign.
@@ -142,8 +144,10 @@ def find_quantities(text: str) -> list[Quantity]:
         start, end = m.span()
         if claimed.find(1, start, end) != -1:
             continue
-        dollar, digits, scale_word, scale_suffix = m.groups()
+        dollar, digits, scale_word, scale_suffix, exponent = m.groups()
         number = float(digits.replace(",", "")) if "," in digits else float(digits)
+        if exponent:
+            number *= 10 ** int(exponent)
         if scale_word:
             number *= vocab.scale_words[fold_key(scale_word)]
         elif scale_suffix:
