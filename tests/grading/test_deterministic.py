@@ -298,6 +298,8 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("scale", "But growers pick at dawn, so about 80% of it arrives by noon.", "projection", "nonlinear"),
         ("scale", "At 300 tonnes a day, on paper the crusher would need 15 hours.", "projection", "linear"),
         ("scale", "A newer crowd means more failed attempts for each person than today.", "projection", "nonlinear"),
+        ("scale", "Compressing 12 months to 7 is about 1.7 times the work per day, so 190 lifts.", "projection", "linear"),
+        ("scale", "And it doesn't degrade gently: gangs stand around waiting for the hook.", "projection", "nonlinear"),
         ("scale", "When the site slows down, users just retry and the retries double the request rate.", "projection", "nonlinear"),
         ("scale", "Every query waits for the slowest shard, so one struggling node drags everyone down.", "projection", "nonlinear"),
         # What fails first, said as a worry, a let-down, an order or a comparison.
