@@ -274,6 +274,7 @@ def _stage_groups(answer: str, question: str, framework: str, stage: str) -> set
         ("capacity", "So I'd spread delivery over five days and partner with a taxi firm.", "bottlenecks", "mitigation"),
         ("capacity", "Any attack over 20 gigs saturates the pipe before our boxes even see it.", "bottlenecks", "first_failure"),
         ("capacity", "The first problem will be charging logistics: public chargers are scarce.", "bottlenecks", "first_failure"),
+        ("capacity", "Here's the catch, though: the trucks aren't the limit, the pads are.", "bottlenecks", "first_failure"),
         ("capacity", "If the buffer stays at 20 TB, an outage loses data after two hours.", "bottlenecks", "first_failure"),
         ("capacity", "Let families collect from a hub, and keep a second dryer crew on standby.", "bottlenecks", "mitigation"),
         ("capacity", "Sign-ups are up 25% this term, to 500,000 students.", "growth_projection", "rate"),
