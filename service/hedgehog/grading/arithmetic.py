@@ -273,17 +273,9 @@ def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> tup
     """"100,000 times 250, 2.5 million tokens a second", "200,000 listeners times 128 kilobits is
     2.56 gigabits per second": amounts give a rate because the speaker carries the "per second" of
     an earlier figure in their head. With no time among the operands, the figures must agree."""
-    value, dims = _dims(operands[0][1], False)
-    if "s" in dims:
+    if any("s" in _DIMENSIONS.get(q.dimension, {}) for _, q in operands):
         return None
-    for op, q in operands[1:]:
-        v, d = _dims(q, False)
-        if "s" in d:
-            return None
-        if op == "*":
-            value, dims = value * v, _combine(dims, d, 1)
-        elif v:
-            value, dims = value / v, _combine(dims, d, -1)
+    value, dims = _work_out(operands, False)
     if _combine(dims, {"s": -1}, 1) != _DIMENSIONS.get(result.dimension) or value <= 0 or result.value <= 0:
         return None
     # The carried time is the result's own period: "290 over 8 is about 4 agents a day" is 36 a day.
@@ -312,7 +304,8 @@ def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[
     return _off_by(ratio, 1000 ** round(math.log(ratio, 1000))) <= 1.05
 
 
-def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
+def _work_out(operands: list[tuple[str, Quantity]], literal_time: bool) -> tuple[float, dict[str, int]]:
+    """The chain's value and dimensions, worked left to right."""
     value, dims = _dims(operands[0][1], literal_time)
     for op, q in operands[1:]:
         v, d = _dims(q, literal_time)
@@ -320,5 +313,10 @@ def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_tim
             value, dims = value * v, _combine(dims, d, 1)
         elif v:
             value, dims = value / v, _combine(dims, d, -1)
+    return value, dims
+
+
+def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
+    value, dims = _work_out(operands, literal_time)
     stated, sdims = _dims(result, literal_time)
     return _compare(value, dims, stated, sdims)
