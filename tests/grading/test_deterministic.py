@@ -763,3 +763,14 @@ def test_adding_up_is_not_growth_and_a_stage_heading_counts_as_its_cue():
     infos = _infos("So the need: roughly 800 kVA per substation, 3 MVA in all.", "Estimate the transformer capacity a suburb needs.", "capacity")
     assert infos[0].heading == "capacity_needs"
     assert [q.dimension for q in infos[0].concrete] == ["power", "power"]
+
+
+def test_a_stretch_about_no_stage_keeps_the_answers_place():
+    # Going back to an earlier stage after a cue-less sentence costs what going back directly does.
+    from hedgehog.grading.deterministic import stages
+
+    within, _ = stages._transitions(4)
+    stage, after, start = (lambda k: k), (lambda k: 4 + k), 8  # stages 0-3, "no stage" after each, before any
+    assert within[stage(1)][after(2)] == within[stage(1)][stage(2)] == stages._BACKWARD
+    assert within[stage(3)][after(2)] == 0.0 and within[stage(1)][start] == 0.0
+    assert within[after(2)][stage(2)] == 0.0 and within[after(1)][stage(2)] == stages._IMPOSSIBLE

@@ -42,19 +42,35 @@ def emission(info: SentenceInfo, cs: CompiledStage) -> float:
     return 2.2 * markers + cs.stage.cue_weight * cues
 
 
+_IMPOSSIBLE = float("-inf")
+
+
 @cache
-def _transitions(n_states: int) -> tuple[list[list[float]], list[list[float]]]:
+def _transitions(n_stages: int) -> tuple[list[list[float]], list[list[float]]]:
     """Transition scores into each state from every state, within a paragraph and across one.
-    The last state is "about no stage": moving into or out of it costs nothing."""
-    none = n_states - 1
+    States: the stages, then "about no stage" after each stage (the answer's place is kept, so
+    going back to an earlier stage after a cue-less stretch costs what going back directly does),
+    then "about no stage" before any stage. Moving into a no-stage state costs nothing."""
+    n_states = 2 * n_stages + 1
+    start = n_states - 1
+
+    def last_stage(state: int) -> int | None:
+        if state < n_stages:
+            return state
+        return None if state == start else state - n_stages
 
     def transition(prev: int, cur: int, same_paragraph: bool) -> float:
-        if prev == none or cur == none:
+        before = last_stage(prev)
+        if cur >= n_stages:  # into "no stage": only the one that keeps prev's place
+            return 0.0 if last_stage(cur) == before else _IMPOSSIBLE
+        if before is None:
             return 0.0
-        if prev == cur:
+        if prev < n_stages and prev == cur:
             return _STAY_PARAGRAPH if same_paragraph else _STAY_ACROSS
-        if cur < prev:
+        if cur < before:
             return _BACKWARD
+        if prev >= n_stages:
+            return 0.0  # out of "no stage" forwards (or back to where it was) costs nothing
         return _SKIP_AHEAD * (cur - prev - 1)
 
     within = [[transition(prev, cur, True) for prev in range(n_states)] for cur in range(n_states)]
@@ -84,26 +100,42 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
                 row[k] += _OPENING_MARKER * min(info.markers.get(sid, 0), 2)
         emissions.append(row)
 
-    within, across = _transitions(n_states)
-    states = range(n_states)
-    score = list(emissions[0])
+    n_stages = len(stage_ids)
+    within, across = _transitions(n_stages)
+    states = range(2 * n_stages + 1)
+    expanded = [row[:n_stages] + [row[none]] * (n_stages + 1) for row in emissions]
+    score = expanded[0][:n_stages] + [_IMPOSSIBLE] * n_stages + [expanded[0][-1]]
     back: list[list[int]] = []
     for i in range(1, len(infos)):
         columns = within if infos[i].sentence.paragraph == infos[i - 1].sentence.paragraph else across
         row, ptr = [], []
-        for cur in states:
+        for cur in range(n_stages):
             # max over (score + transition, previous state): ties go to the later state.
             best, arg = max(zip(map(add, score, columns[cur]), states))
-            row.append(best + emissions[i][cur])
+            row.append(best + expanded[i][cur])
             ptr.append(arg)
+        # "No stage" after stage k is reached only from k or from itself, at no cost (the same
+        # max as above, without the impossible transitions).
+        silence = expanded[i][none]
+        for k in range(n_stages):
+            kept = score[n_stages + k]
+            if kept >= score[k]:
+                row.append(kept + silence)
+                ptr.append(n_stages + k)
+            else:
+                row.append(score[k] + silence)
+                ptr.append(k)
+        row.append(score[-1] + silence)
+        ptr.append(len(score) - 1)
         score = row
         back.append(ptr)
-    state = max(range(n_states), key=lambda s: (score[s], -s))
+    state = max(states, key=lambda s: (score[s], -s))
     path = [state]
     for ptr in reversed(back):
         state = ptr[state]
         path.append(state)
     path.reverse()
+    path = [state if state < n_stages else none for state in path]
 
     collects_totals = {cs.stage.id for cs in compiled.stages if cs.stage.collects_worked_totals}
     for info, state, em in zip(infos, path, emissions, strict=True):
