@@ -632,6 +632,9 @@ def test_a_baseline_buried_in_talk_is_not_excellent():
         "For enterprise buyers the audit log is really a trust feature, so I'd start from the security team.",
         "Feature flags are really an organisational problem more than anything else.",
         "Honestly the main worry with a ticket release isn't technical, it's fairness and trust in the queue.",
+        "For a sensor archive, the most important thing is a proper data management plan with good metadata.",
+        "So if usage grows 10x, I'd be most worried about quality and the style of the translations.",
+        "For friend suggestions, the thing I'd worry about as we grow is quality, not the graph size.",
     ],
 )
 def test_more_reframings_are_off_topic(opening):
@@ -774,3 +777,11 @@ def test_a_stretch_about_no_stage_keeps_the_answers_place():
     assert within[stage(1)][after(2)] == within[stage(1)][stage(2)] == stages._BACKWARD
     assert within[stage(3)][after(2)] == 0.0 and within[stage(1)][start] == 0.0
     assert within[after(2)][stage(2)] == 0.0 and within[after(1)][stage(2)] == stages._IMPOSSIBLE
+
+
+def test_worrying_about_a_component_as_we_grow_is_not_off_topic():
+    answer = "The thing I'd worry about as we grow is the booking database's write path. " + (
+        "I'd talk to the people affected, write down what good looks like, and agree who owns it."
+    )
+    doc = grade(answer, question_text=PARKING_Q, framework="scale", grader="deterministic")
+    assert "off_topic" not in doc.flags, doc.flags
