@@ -18,7 +18,7 @@ ANSWER = (
 )
 
 
-async def submit_all(base_url: str, learners: list[tuple[int, str]]) -> list[tuple[int, str, httpx.Response]]:
+async def submit_all(base_url: str, learners: list[tuple[int, str]]) -> list:
     limits = httpx.Limits(max_connections=100)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
 
@@ -27,7 +27,9 @@ async def submit_all(base_url: str, learners: list[tuple[int, str]]) -> list[tup
             body = {"question_id": "Q473" if n % 2 else "Q742", "answer": answer, "grader": "deterministic"}
             return learner_id, answer, await client.post("/v1/submissions", json=body, headers=bearer(token))
 
-        return await asyncio.gather(*(submit(lid, tok, n) for n in range(PER_LEARNER) for lid, tok in learners))
+        return await asyncio.gather(
+            *(submit(lid, tok, n) for n in range(PER_LEARNER) for lid, tok in learners), return_exceptions=True
+        )
 
 
 def test_concurrent_submissions_are_stored_exactly_once(database_url, start_server, signing_key, redis_prefix):
@@ -39,6 +41,8 @@ def test_concurrent_submissions_are_stored_exactly_once(database_url, start_serv
     )
 
     results = asyncio.run(submit_all(server.url, learners))
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert not failures, f"{len(failures)} request(s) got no response, e.g. {failures[0]!r}\n{server.log()[-4000:]}"
 
     statuses = Counter(r.status_code for _, _, r in results)
     assert set(statuses) <= {201, 429, 503}, f"unexpected statuses {statuses}\n{server.log()}"

@@ -70,3 +70,11 @@ def test_hedgehog_demo_starts_api_and_ui_and_prints_credentials(tmp_path):
             raise AssertionError(f"port {port} still answers after the demo stopped")
         except httpx.TransportError:
             pass
+
+
+def test_serve_refuses_a_keep_alive_below_one_second():
+    # Idle connections outlast a load balancer's idle timeout (default 75 s); zero would drop them at once.
+    result = subprocess.run(
+        [sys.executable, "-m", "hedgehog.cli", "serve", "--keep-alive", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "--keep-alive" in result.stderr, result.stderr

@@ -39,6 +39,12 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
         workers: Annotated[int, typer.Option("--workers", min=1, help="uvicorn worker processes.")] = 1,
+        keep_alive: Annotated[
+            int,
+            typer.Option(
+                "--keep-alive", min=1, help="Seconds an idle connection stays open; keep it above a load balancer's idle timeout."
+            ),
+        ] = 75,
         demo: Annotated[
             bool, typer.Option("--demo", help="Create demo-learner and demo-coach (passwords printed once); implies HEDGEHOG_ENV=development.")
         ] = False,
@@ -85,4 +91,8 @@ def register(app: typer.Typer) -> None:
         finally:
             engine.dispose()
         print(f"Hedgehog API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", flush=True)
-        uvicorn.run("hedgehog.api.main:app", host=host, port=port, workers=workers, log_level="info")
+        # uvicorn's default of 5 s lets a client or load balancer send a request on a connection the
+        # server is just closing: a POST then fails with no response. 75 s outlasts common idle timeouts.
+        uvicorn.run(
+            "hedgehog.api.main:app", host=host, port=port, workers=workers, log_level="info", timeout_keep_alive=keep_alive
+        )
