@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     rate_limit_window_seconds: float = Field(60.0, description="Window of grade_rate_per_minute (grade_rate_per_minute=0 disables the limit).")
     rate_limit_key_prefix: str = Field("hedgehog:ratelimit", description="Redis key prefix of the shared rate-limit counters.")
     hedgehog_api_url: str = "http://127.0.0.1:8000"
+    # Per worker process. A request holds a database connection only inside one thread call, so
+    # the pool may be smaller than the threadpool; waits beyond the timeout answer 503.
+    worker_threads: int = Field(16, ge=1, description="Threads that run the API's blocking work (grading, database), per worker; raise it when slow LLM calls dominate.")
+    db_pool_size: int = Field(5, ge=1, description="Database connections kept open per worker.")
+    db_max_overflow: int = Field(10, ge=0, description="Extra connections a worker opens under load.")
+    db_pool_timeout_seconds: float = Field(30.0, gt=0, description="Wait for a free connection before answering 503.")
 
     # LLM grader (any OpenAI-compatible endpoint)
     openai_api_key: str | None = None
@@ -42,6 +48,11 @@ class Settings(BaseSettings):
     llm_cache: str = Field("database", description="Where LLM grades are cached: database, redis, memory or off.")
     llm_cache_key_prefix: str = Field("hedgehog:llm-cache", description="Redis key prefix of the LLM cache (llm_cache=redis).")
     llm_cache_ttl_seconds: int = Field(30 * 24 * 3600, description="Expiry of a Redis LLM cache entry.")
+
+    @property
+    def db_pool_options(self) -> dict:
+        return {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow,
+                "pool_timeout": self.db_pool_timeout_seconds}
 
     @property
     def llm_configured(self) -> bool:

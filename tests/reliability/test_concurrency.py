@@ -1,6 +1,7 @@
 """500 concurrent submissions from 50 learners against `hedgehog serve --workers 2`, on SQLite and
 on PostgreSQL: every accepted submission is stored exactly once with all its stage scores, every
-refused one got a clear 429/503 and left nothing behind."""
+refused one got a clear 429/503 and left nothing behind. And a server with fewer threads than
+requests and fewer connections than threads still answers every one (no deadlock)."""
 
 import asyncio
 from collections import Counter
@@ -18,9 +19,10 @@ ANSWER = (
 )
 
 
-async def submit_all(base_url: str, learners: list[tuple[int, str]]) -> list:
+async def submit_all(base_url: str, learners: list[tuple[int, str]], per_learner: int = PER_LEARNER,
+                     timeout: float = 60) -> list:
     limits = httpx.Limits(max_connections=100)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
 
         async def submit(learner_id: int, token: str, n: int):
             answer = f"{ANSWER} [learner {learner_id} attempt {n}]"
@@ -28,7 +30,7 @@ async def submit_all(base_url: str, learners: list[tuple[int, str]]) -> list:
             return learner_id, answer, await client.post("/v1/submissions", json=body, headers=bearer(token))
 
         return await asyncio.gather(
-            *(submit(lid, tok, n) for n in range(PER_LEARNER) for lid, tok in learners), return_exceptions=True
+            *(submit(lid, tok, n) for n in range(per_learner) for lid, tok in learners), return_exceptions=True
         )
 
 
@@ -79,4 +81,24 @@ def test_concurrent_submissions_are_stored_exactly_once(database_url, start_serv
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), f"{key}: attempt numbers {sorted(numbers)}"
     # 503s are the server shedding load (database pool wait exceeded); most of the budget still gets through.
     assert statuses[201] >= LEARNERS * LIMIT_PER_LEARNER // 2, f"too few accepted: {statuses}"
+    engine.dispose()
+
+
+def test_fewer_threads_and_connections_than_requests_do_not_deadlock(database_url, start_server, signing_key):
+    # Two threads, one connection, 60 requests at once. A request that kept its connection from the
+    # login lookup while waiting for a thread to run the endpoint would deadlock with a request
+    # holding that thread while waiting for the connection; only the pool timeout (503) ends it.
+    engine = prepare(database_url)
+    learners = seed_learners(engine, 6, signing_key)
+    server = start_server(
+        database_url, workers=1, worker_threads=2, db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=10,
+        grade_rate_per_minute=0,
+    )
+
+    results = asyncio.run(submit_all(server.url, learners, per_learner=10, timeout=30))
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert not failures, f"{len(failures)} request(s) got no response, e.g. {failures[0]!r}\n{server.log()}"
+    statuses = Counter(r.status_code for _, _, r in results)
+    assert statuses == {201: 60}, f"{statuses}\n{server.log()}"
+    assert set(stored_submissions(engine)) == {answer for _, answer, _ in results}
     engine.dispose()

@@ -79,6 +79,11 @@ def get_current_user(request: Request, session: SessionDep, token: TokenDep) -> 
     if user_id is None:
         raise not_authenticated("the token is invalid or expired: log in again")
     user = session.get(User, user_id)
+    # End the read transaction so its connection goes back to the pool now. FastAPI runs this
+    # dependency and the endpoint in separate threadpool calls: a connection held across that hop
+    # waits for a free thread while every thread waits for a connection, a deadlock that only the
+    # pool timeout breaks. expire_on_commit=False keeps `user` loaded.
+    session.commit()
     if user is None or not user.is_active:
         raise not_authenticated("the token's user no longer exists or is disabled")
     return user

@@ -3,6 +3,7 @@
 import logging
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from hedgehog.api.errors import install_error_handlers, is_database_outage
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not (settings.is_development and app.state.signing_key):
             app.state.signing_key = resolve_signing_key(settings)
         migrate_on_start(app)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
         app.state.engine.dispose()
 
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, pool=settings.db_pool_options)
     app.state.schema_ready = False
     # Usable before the lifespan runs (e.g. a TestClient without `with`); the lifespan re-checks the secret.
     app.state.signing_key = resolve_signing_key(settings) if settings.is_development else None

@@ -12,14 +12,18 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """One engine per process (or per test database)."""
+def make_engine(url: str, *, echo: bool = False, pool: dict | None = None) -> Engine:
+    """One engine per process (or per test database). `pool`: pool_size, max_overflow, pool_timeout."""
+    pool = pool or {}
     if is_sqlite(url):
+        if make_url(url).database in (None, "", ":memory:"):
+            pool = {}  # an in-memory database is one connection (SingletonThreadPool); it has no pool to size
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_pre_ping=True,
+            **pool,
         )
 
         @event.listens_for(engine, "connect")
@@ -39,4 +43,5 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         pool_pre_ping=True,  # a restarted database is noticed on checkout, not by a failed request
         pool_recycle=1800,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        **pool,
     )

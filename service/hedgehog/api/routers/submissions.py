@@ -29,10 +29,8 @@ def visible_submission(session, user: User, submission_id: int) -> Submission:  
 )
 def create_submission(request: Request, body: GradeBody, session: SessionDep, learner: LearnerUser) -> SubmissionCreated:
     """Grade the answer (same body as /v1/grade) and store it with its stage scores, all or nothing."""
-    # End the read transaction (the login lookup) so the connection goes back to the pool while
-    # grading: a model call can take seconds, and a connection held "idle in transaction" for it
-    # starves every other request. The objects stay attached; storing opens a new transaction.
-    session.commit()
+    # No connection is held while grading (get_current_user ended its transaction): a model call
+    # can take seconds. Storing opens a new transaction.
     doc = run_grading(body, request.app.state.settings)
     submission = crud.store_submission(session, learner, body.answer, doc)
     return SubmissionCreated(id=submission.id, learner_id=submission.learner_id, created_at=submission.created_at,
