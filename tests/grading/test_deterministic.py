@@ -785,3 +785,67 @@ def test_worrying_about_a_component_as_we_grow_is_not_off_topic():
     )
     doc = grade(answer, question_text=PARKING_Q, framework="scale", grader="deterministic")
     assert "off_topic" not in doc.flags, doc.flags
+
+
+SENSOR_Q = (
+    "A water utility reads 60,000 smart meters every 15 minutes. A regional merger is expected to grow the "
+    "network from 60,000 to 600,000 meters within a year. What breaks, and how would you scale it?"
+)
+
+
+def test_restating_the_figure_the_question_grows_to_announces_the_projection():
+    infos = _infos("At 600,000 meters the plain numbers are 670 readings a second and 50 GB a day.", SENSOR_Q, "scale")
+    assert infos[0].markers.get("projection") == 1
+    today = _infos("Today we have 60,000 meters sending 67 readings a second.", SENSOR_Q, "scale")
+    assert "projection" not in today[0].markers
+
+
+def test_a_load_the_question_asks_to_handle_is_no_growth_target():
+    question = "Design a ticket queue that can handle up to 80,000 requests per second. What breaks first?"
+    infos = _infos("At 80,000 requests per second each node takes 8,000.", question, "scale")
+    assert "projection" not in infos[0].markers
+
+
+def test_shops_called_stores_are_not_storage():
+    infos = _infos("Each of the 400 stores sends about 3,000 price changes a night.", SENSOR_Q, "scale")
+    assert "storage" not in infos[0].groups.get("bottlenecks", {})
+    infos = _infos("The object store and the graph store both slow down.", SENSOR_Q, "scale")
+    assert "storage" in infos[0].groups["bottlenecks"]
+
+
+def test_an_answer_that_only_prices_the_event_is_off_topic():
+    question = "A town hosts a two-day kite festival for about 40,000 visitors. Estimate how many stewards and toilets it needs."
+    answer = """I'd frame this around whether the festival pays for itself. Hiring the field, insurance and
+cleaning comes to about $90,000, and we could charge each trader $400, so with 120 traders that is $48,000.
+A local bank might sponsor the stage for $30,000 and a $2 parking fee covers the rest. At $90,000 for
+40,000 visitors it is about $2.25 a visitor, cheap for a civic weekend. Afterwards I'd survey traders and
+visitors to decide whether to run it again next summer."""
+    doc = grade(answer, question_text=question, framework="capacity", grader="deterministic")
+    assert "off_topic" in doc.flags
+    assert all(v <= 1 for v in scores(doc).values()), scores(doc)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stage", "group"),
+    [
+        ("The part that doesn't grow neatly is the reconnect storm after a power cut.", "projection", "nonlinear"),
+        ("Carried to 600,000 meters, the straight-line numbers are 670 readings a second.", "projection", "linear"),
+        ("Peak demand is eight times what the crews handle on a normal day.", "projection", "linear"),
+    ],
+)
+def test_growth_in_plain_words(sentence, stage, group):
+    infos = _infos(sentence, SENSOR_Q, "scale")
+    assert group in infos[0].groups.get(stage, {}), infos[0].groups
+
+
+def test_an_anecdote_counted_in_words_is_no_growth_multiple():
+    infos = _infos("I've moved house eleven times in fifteen years, so I know the pain.", SENSOR_Q, "scale")
+    assert "linear" not in infos[0].groups.get("projection", {})
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The thing I'd actually worry about is the shared identifiers.", "The harder part is the crews, not the trucks."],
+)
+def test_hedged_first_failures_mark_the_bottleneck_stage(sentence):
+    assert _infos(sentence, SENSOR_Q, "scale")[0].markers.get("bottlenecks")

@@ -332,3 +332,31 @@ def test_a_product_told_in_scientific_notation_is_checked():
     assert right.consistent
     (wrong,) = checks("so 6 times 7 billion times 2 trillion is 8.4 times 10 to the 20 FLOPs.")
     assert wrong.describe() == "6 times 7 billion times 2 trillion is about 8.4e+22, not 840E"
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("About 4.5 million check-ins across the month, which is about 150,000 a day.", True),
+        ("About 4.5 million check-ins across the month, which is about 15,000 a day.", False),
+        ("Roughly 2,100 tickets over a week, so about 300 a day.", True),
+        ("We ship 90,000 parcels in a typical year, that's about 250 a day.", True),
+    ],
+)
+def test_an_amount_over_a_named_period_restated_as_a_rate_is_checked(text, consistent):
+    found = checks(text)
+    assert [c.consistent for c in found] == [consistent], [c.describe() for c in found]
+    if not consistent:
+        assert "a day" in found[0].describe() and "150k" in found[0].describe()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 million page views over the month, that's 20,000 orders a day.",  # orders per view unsaid
+        "About 50 outages in a day, so 400 a week.",  # a longer period is no spread
+        "12,000 readings over 30 days, so 400 a day.",  # a counted duration: the chain check's case
+    ],
+)
+def test_no_spread_check_without_a_basis(text):
+    assert not [c for c in checks(text) if "over a" in c.expression]

@@ -166,6 +166,40 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
     return checks
 
 
+# "7.2 million logins across the month, which is about 24,000 a day": an amount spread over one
+# named period, then restated as a rate. (Only "the/a/one <period>": a counted duration such as
+# "over 30 days" is a figure of its own, which the chain check divides by.)
+_SPREAD_OVER = re.compile(
+    r"^\s*(?:across|over|in|during|within|through(?:out)?)\s+(?:the|a|one|an average|a typical|a normal)\s+"
+    r"(hour|day|week|month|quarter|year)\b\s*,?\s*(?:which is|that.s|that is|so|=|is|or|i\.e\.)\s*"
+    r"(?:about|roughly|around|approximately|~|some|nearly|only|just)?\s*$",
+    re.IGNORECASE,
+)
+_PERIOD_SECONDS = {"hour": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2592000.0, "quarter": 7776000.0, "year": 31536000.0}
+
+
+def _spread_over_period(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
+    """An amount over a named period restated per a shorter one ("7.2 million across the month,
+    about 240,000 a day")."""
+    checks = []
+    for a, b in zip(quantities, quantities[1:]):
+        if a.dimension != "count" or b.dimension != "rate" or not b.period or a.value <= 0 or b.value <= 0:
+            continue
+        spread = _SPREAD_OVER.match(text[a.end:b.start])
+        if spread is None:
+            continue
+        if b.noun is not None and (a.noun is None or _singular(a.noun) != _singular(b.noun)):
+            continue  # "2M visits over the month, 5,000 orders a day": a factor was left unsaid
+        seconds = _PERIOD_SECONDS[spread.group(1).lower()]
+        if b.period >= seconds:
+            continue  # "over the day, 200,000 a week" is no restatement
+        per_second = a.value / seconds
+        consistent = _off_by(per_second, b.value) <= TOLERANCE
+        expression = f"{a.text} over a {spread.group(1).lower()}"
+        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], per_second, b.value, consistent, expression, b.period))
+    return checks
+
+
 def _period_name(seconds: float) -> str:
     names = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day", 604800: "a week", 2592000: "a month", 31536000: "a year"}
     return names.get(int(seconds), f"{seconds:g} seconds")
@@ -174,7 +208,9 @@ def _period_name(seconds: float) -> str:
 def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
     """Every stated result that follows an explicit operation (x, times, /, divided by), and
     every rate restated over another period."""
-    checks: list[ArithmeticCheck] = _restated_rates(text, quantities) + _restated_durations(text, quantities)
+    checks: list[ArithmeticCheck] = (
+        _restated_rates(text, quantities) + _restated_durations(text, quantities) + _spread_over_period(text, quantities)
+    )
     i = 0
     while i < len(quantities) - 1:
         chain_start = quantities[i]

@@ -101,6 +101,10 @@ class Stage(StrictModel):
         default_factory=list,
         description="Element groups whose cues also announce the stage, as a marker does (naming what fails first opens the bottleneck stage).",
     )
+    marked_by_target: bool = Field(
+        False,
+        description='A sentence that restates the figure the question grows to ("... to 800,000 homes") announces the stage, as a marker does.',
+    )
     quantities_expected: bool = Field(True, description="Without numbers or explicit assumptions the stage stays Partial (2).")
     collects_worked_totals: bool = Field(
         False, description="Sentences that work an estimate out to a total also count as evidence here."

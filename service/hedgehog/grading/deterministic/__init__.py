@@ -129,7 +129,8 @@ def _off_topic(infos: list[SentenceInfo], lex: LexiconPatterns) -> bool:
     if rules is None:
         return False
     live = [i for i in infos if not i.injected]
-    if sum(len(i.concrete) for i in live) > rules.max_figures:
+    # Sums of money price the subject; they do not size its load.
+    if sum(q.dimension != "money" for i in live for q in i.concrete) > rules.max_figures:
         return False
     return any(rules.reframes(i.sentence.text) for i in live[: rules.opening_sentences])
 

@@ -84,10 +84,17 @@ def read_answer(
     question_words, question_stems, question_quantities = _question_facts(question_text)
     quantities = find_quantities(answer)
     owner = span_index.owner  # the sentence of each character, -1 between sentences
+    targets = _question_targets(question_text)
+    targeted = [cs.stage.id for cs in compiled.stages if cs.stage.marked_by_target] if targets else []
     for q in quantities:
         i = owner[q.start]
-        if i >= 0 and q.is_concrete and not _restated(q, question_quantities):
+        if i < 0:
+            continue
+        if q.is_concrete and not _restated(q, question_quantities):
             infos[i].concrete.append(q)
+        elif targeted and _restated(q, targets):
+            for sid in targeted:  # "At 800,000 homes the numbers are ...": the load carried to the target
+                infos[i].markers[sid] = max(infos[i].markers.get(sid, 0), 1)
     checks = check_arithmetic(answer, quantities)
     # A figure with the right unit is evidence of its group whatever nouns surround it
     # ("forty installs a week" is traffic even if "installs" is in no vocabulary).
@@ -192,6 +199,26 @@ def _question_facts(question_text: str) -> tuple[frozenset[str], frozenset[str],
     """The question's words, their stems and its figures; a few questions are graded over and over."""
     question_words = frozenset(words(question_text))
     return question_words, frozenset(_stem(w) for w in question_words), tuple(find_quantities(question_text))
+
+
+# "grow the installed base from 80,000 to 800,000 homes", "will put about 800,000 lifts on the
+# platform": the figure right after "to", "reach" or "put" is where the question says load is going.
+# ("handle up to 100,000 requests per second" is the load to size for, not growth.)
+_TOWARDS = re.compile(
+    r"(?:\b(?:grow|grows|growing|grown|rise|rises|rising|increase|increases|increasing|expand|expands|expanding|jump|jumps|"
+    r"climb|climbs|go|goes|going|scale|scaling|double|doubles|triple|triples|from [^.;]{1,30}?)\b[^.;]{0,40}?\bto"
+    r"|\b(?:reach(?:es|ing)?|put(?:s|ting)?|hit(?:s|ting)?))\s+(?:about |roughly |around |nearly |some |over |almost )?$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=256)
+def _question_targets(question_text: str) -> tuple[Quantity, ...]:
+    """The question's figures that say what the load grows to (not multipliers: "10x" is everywhere)."""
+    return tuple(
+        q for q in find_quantities(question_text)
+        if q.dimension in ("count", "rate") and _TOWARDS.search(question_text, max(0, q.start - 24), q.start)
+    )
 
 
 @lru_cache(maxsize=256)
