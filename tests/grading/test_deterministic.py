@@ -849,3 +849,34 @@ def test_an_anecdote_counted_in_words_is_no_growth_multiple():
 )
 def test_hedged_first_failures_mark_the_bottleneck_stage(sentence):
     assert _infos(sentence, SENSOR_Q, "scale")[0].markers.get("bottlenecks")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "What I'd expect to hurt first is the shared ingest pipeline.",
+        "That's the thing that gives first.",
+        "Where it gets harder is the write path, not the disks.",
+        "The problem isn't really storage, it's getting the files out of each depot.",
+        "The problem is the nightly matching job.",
+    ],
+)
+def test_plainly_said_first_failures_mark_the_bottleneck_stage(sentence):
+    for framework in ("scale", "capacity"):
+        assert _infos(sentence, SENSOR_Q, framework)[0].markers.get("bottlenecks"), framework
+
+
+def test_work_that_grows_with_the_square_is_non_linear():
+    sentence = "Pairing grows with the square of the pool, so ten times the users is closer to a hundred times the work."
+    assert "nonlinear" in _infos(sentence, SENSOR_Q, "scale")[0].groups.get("projection", {})
+
+
+def test_an_answer_told_only_from_the_customers_side_is_off_topic():
+    question = "A ferry line carries about 6,000 foot passengers on a summer Saturday. Estimate how many ticket desks and staff it needs."
+    answer = """I'd think about it from the passenger's side first, because the queue at the desk is the first
+thing people experience on the trip and it shapes every review. I'd move most sales into the app with a
+scannable ticket, and keep the desks for people who need help with luggage or accessibility. Staff should
+greet people rather than sell. And I'd measure complaints per thousand passengers each month to see
+whether the change worked."""
+    doc = grade(answer, question_text=question, framework="capacity", grader="deterministic")
+    assert "off_topic" in doc.flags
