@@ -880,3 +880,31 @@ greet people rather than sell. And I'd measure complaints per thousand passenger
 whether the change worked."""
     doc = grade(answer, question_text=question, framework="capacity", grader="deterministic")
     assert "off_topic" in doc.flags
+
+
+def test_the_new_load_on_board_announces_the_projection():
+    sentence = "With the merged utility on board, that's 670 readings a second."
+    assert _infos(sentence, SENSOR_Q, "scale")[0].markers.get("projection")
+    assert _infos(sentence, SENSOR_Q, "capacity")[0].markers.get("growth_projection")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Two things make it worse than a straight multiple.", "A few meters become the busiest rows in the database."],
+)
+def test_more_non_linear_paraphrases(sentence):
+    assert "nonlinear" in _infos(sentence, SENSOR_Q, "scale")[0].groups.get("projection", {})
+
+
+def test_what_id_change_heads_the_mitigation():
+    assert _infos("What I'd change: batch the readings per feeder.", SENSOR_Q, "scale")[0].heading == "mitigation"
+
+
+def test_asking_whether_the_launch_is_worth_doing_is_off_topic():
+    question = "A bank is launching a cashback card and expects a rush of applications. Estimate the capacity its application flow needs."
+    answer = """I'd frame this around whether the launch is worth doing at all, because cashback is costly. If we pay
+2% back and the average customer spends £900 a month, each card costs us £18 a month. The question is
+lifetime value: how many of these customers stay once a rival offers more, and how many we can move onto
+a loan or a current account where the margin is. I'd run the numbers with finance before we build anything."""
+    doc = grade(answer, question_text=question, framework="capacity", grader="deterministic")
+    assert "off_topic" in doc.flags
