@@ -86,6 +86,21 @@ def llm_table(result: dict) -> list[str]:
     return lines
 
 
+def burst_table(result: dict) -> list[str]:
+    lines = [
+        f"Burst of {result['requests']} submissions from {result['learners']} learners at once, "
+        f"`hedgehog serve --workers 2` ({result['measured_at']}, limit {result['limit_per_learner']} per learner):",
+        "",
+        "| backend | configuration | wall s | p50 s | p99 s | max s | outcomes |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for run in result["runs"]:
+        outcomes = ", ".join(f"{count} × {outcome}" for outcome, count in run["outcomes"].items())
+        lines.append(f"| {run['backend']} | {run['configuration']} | {run['wall_seconds']:.1f} | {run['p50_s']:.1f} | "
+                     f"{run['p99_s']:.1f} | {run['max_s']:.1f} | {outcomes} |")
+    return lines
+
+
 def main() -> None:
     out: list[str] = []
     grader = load("grader.json")
@@ -96,7 +111,10 @@ def main() -> None:
         out += api_table(api) + [""]
     llm = load("llm.json")
     if llm:
-        out += llm_table(llm)
+        out += llm_table(llm) + [""]
+    burst = load("burst.json")
+    if burst:
+        out += burst_table(burst)
     print("\n".join(out))
 
 
