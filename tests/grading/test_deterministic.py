@@ -908,3 +908,20 @@ lifetime value: how many of these customers stay once a rival offers more, and h
 a loan or a current account where the margin is. I'd run the numbers with finance before we build anything."""
     doc = grade(answer, question_text=question, framework="capacity", grader="deterministic")
     assert "off_topic" in doc.flags
+
+
+def test_a_projections_own_figures_count_as_its_working():
+    from hedgehog.grading.deterministic.scoring import excellent
+    from hedgehog.grading.quantities import find_quantities
+    from hedgehog.grading.rubric import load_rubric
+
+    stages = {s.id: s for s in load_rubric("scale").stages}
+    three = find_quantities("That is 6,700 readings a second, 580 GB a day and 40 ingest nodes.")
+    assert len(three) == 3
+
+    def worked(stage_id, quantities):
+        return excellent("worked_arithmetic", stages[stage_id], set(), quantities, False, {}, [], [])
+
+    assert worked("projection", three)
+    assert not worked("projection", three[:2])
+    assert not worked("bottlenecks", three)  # elsewhere figures alone are not working

@@ -105,6 +105,11 @@ class Stage(StrictModel):
         False,
         description='A sentence that restates the figure the question grows to ("... to 800,000 homes") announces the stage, as a marker does.',
     )
+    figures_as_working: int = Field(
+        0,
+        ge=0,
+        description="For the worked_arithmetic check, this many of the stage's own figures count as the working (0: off).",
+    )
     quantities_expected: bool = Field(True, description="Without numbers or explicit assumptions the stage stays Partial (2).")
     collects_worked_totals: bool = Field(
         False, description="Sentences that work an estimate out to a total also count as evidence here."

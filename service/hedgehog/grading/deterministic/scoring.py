@@ -113,7 +113,8 @@ def excellent(
     if check == "quantified":
         return len(quantities) >= (3 if stage.quantities_expected else 1)
     if check == "worked_arithmetic":
-        return worked
+        # A projection's multiplied-out figures are its working, said with or without "so" or "times".
+        return worked or 0 < stage.figures_as_working <= len(quantities)
     if check == "groups_covered":
         return len(groups) >= min(len(stage.groups), stage.min_groups_for_solid + 1)
     if check == "prioritised":
