@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests" / "reliability"))  # the live-system harne
 sys.path.insert(0, str(BENCH_DIR))
 
 from loadgen import LoadResult, run_load  # noqa: E402
-from reliability_harness import HedgehogServer, bearer, fresh_postgres_database, prepare  # noqa: E402
+from reliability_harness import HedgehogServer, bearer, bench_database, prepare  # noqa: E402
 
 CORPUS = BENCH_DIR / "corpus" / "q742_answer.txt"
 RESULTS_DIR = BENCH_DIR / "results"
@@ -196,12 +196,7 @@ def run_backend(backend: str, args) -> dict:
 
     signing_key = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory(prefix="hedgehog-bench-") as tmp:
-        if backend == "sqlite":
-            context = _nullcontext(f"sqlite:///{tmp}/bench.db")
-        else:
-            base = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-            context = fresh_postgres_database(base, prefix="hedgehog_bench")
-        with context as url:
+        with bench_database(backend, tmp) as url:
             engine = prepare(url)
             t0 = time.perf_counter()
             learners = seed(engine, args.rows, signing_key)
@@ -238,17 +233,6 @@ def run_backend(backend: str, args) -> dict:
             "history_p99_ms": {"target": TARGET_HISTORY_P99_MS, "measured": history_p99, "met": history_p99 < TARGET_HISTORY_P99_MS},
         },
     }
-
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    def __enter__(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main() -> None:

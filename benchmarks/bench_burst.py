@@ -31,11 +31,12 @@ import httpx
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "tests" / "reliability"))  # the live-system harness shared with the tests
 
+from loadgen import percentile  # noqa: E402
 from reliability_harness import (  # noqa: E402
     REDIS_URL,
     HedgehogServer,
     bearer,
-    fresh_postgres_database,
+    bench_database,
     prepare,
     seed_learners,
 )
@@ -74,19 +75,10 @@ async def burst(base_url: str, learners: list[tuple[int, str]]) -> list[tuple[st
         return await asyncio.gather(*(submit(lid, tok, n) for n in range(PER_LEARNER) for lid, tok in learners))
 
 
-def _percentile(ordered: list[float], pct: float) -> float:
-    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
-
-
 def run_one(backend: str, label: str, extra_env: dict[str, str]) -> dict:
     signing_key = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory(prefix="hedgehog-burst-") as tmp:
-        if backend == "sqlite":
-            context = _nullcontext(f"sqlite:///{tmp}/burst.db")
-        else:
-            base = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-            context = fresh_postgres_database(base, prefix="hedgehog_bench")
-        with context as url:
+        with bench_database(backend, tmp) as url:
             engine = prepare(url)
             learners = seed_learners(engine, LEARNERS, signing_key)
             engine.dispose()
@@ -106,21 +98,10 @@ def run_one(backend: str, label: str, extra_env: dict[str, str]) -> dict:
         "environment": extra_env,
         "wall_seconds": round(wall, 2),
         "outcomes": dict(sorted(Counter(o for o, _ in outcomes).items())),
-        "p50_s": round(_percentile(seconds, 50), 2),
-        "p99_s": round(_percentile(seconds, 99), 2),
+        "p50_s": round(percentile(seconds, 50), 2),
+        "p99_s": round(percentile(seconds, 99), 2),
         "max_s": round(seconds[-1], 2),
     }
-
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    def __enter__(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main() -> None:

@@ -17,6 +17,11 @@ import httpx
 RequestFn = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
 
 
+def percentile(ordered: list[float], pct: float) -> float:
+    """The nearest-rank percentile of already sorted values."""
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
+
+
 @dataclass
 class LoadResult:
     name: str
@@ -31,10 +36,7 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, pct: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
+        return percentile(sorted(self.latencies_ms), pct) if self.latencies_ms else float("nan")
 
     def summary(self) -> dict:
         return {

@@ -64,6 +64,14 @@ def fresh_postgres_database(base_url: str | None = None, prefix: str = "hedgehog
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def bench_database(backend: str, folder: str | Path) -> contextlib.AbstractContextManager[str]:
+    """The database URL a benchmark runs on: a SQLite file in `folder`, or a fresh PostgreSQL
+    database on the server of TEST_DATABASE_URL (dropped afterwards)."""
+    if backend == "sqlite":
+        return contextlib.nullcontext(f"sqlite:///{Path(folder) / 'bench.db'}")
+    return fresh_postgres_database(prefix="hedgehog_bench")
+
+
 def _postgres_bin() -> Path:
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
     if not candidates:
