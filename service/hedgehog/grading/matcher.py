@@ -206,7 +206,7 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
                 if (
                     following
                     and len(following) <= _MAX_EXTENSIONS
-                    and all(f and not f.startswith(("\x00", GAPPED)) for f, _, _ in following)
+                    and all(f and is_literal_start(f) for f, _, _ in following)
                 ):
                     return {(prefix + f, bounded, None) for f, _, _ in following}
                 if len(prefix) == 1 and prefix.isalnum():  # "i.d use": found by "d use", two back
@@ -254,10 +254,15 @@ def _gapped_starts(items: list, back: int, flags: int) -> set[_Start] | None:
         return None
     following = _starts(items[k:], flags)
     if not following or len(following) > _MAX_EXTENSIONS or any(
-        len(f) < _MIN_ANCHOR or f.startswith(("\x00", GAPPED)) for f, _, _ in following
+        len(f) < _MIN_ANCHOR or not is_literal_start(f) for f, _, _ in following
     ):
         return None
     return {(f"{GAPPED}{back}{GAPPED}{f}", False, None) for f, _, _ in following}
+
+
+def is_literal_start(start: str) -> bool:
+    """A start the automaton looks up as text: not a sentence start, a run of digits or a gapped start."""
+    return not start.startswith(("\x00", GAPPED))
 
 
 def gapped_start(start: str) -> tuple[int, str] | None:
@@ -331,7 +336,7 @@ class _Cue:
             if kind in (DIGITS_START, DIGITS_LAST):
                 known = self.after_digits.get(kind, frozenset())
                 self.after_digits[kind] = None if follow is None or known is None else known | follow
-        self.plain_starts = self.starts is not None and not any(s.startswith(("\x00", GAPPED)) for s in self.starts)
+        self.plain_starts = self.starts is not None and all(is_literal_start(s) for s in self.starts)
         self.anchors = pattern_anchors(pattern)
 
 
@@ -413,7 +418,7 @@ class CueIndex:
                     gap = gapped_start(start)
                     if gap is not None:
                         by_literal.setdefault(gap[1], ([], [], [], [], []))[4].append((cid, gap[0]))
-                    elif not start.startswith("\x00"):
+                    elif is_literal_start(start):
                         entry = by_literal.setdefault(start, ([], [], [], [], []))
                         entry[0 if start in cue.bounded_starts else 1].append(cid)
                 if SENTENCE_START in cue.starts:
