@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from hedgehog.grading.quantities import Quantity
+from hedgehog.grading.quantities import TIME_SECONDS, Quantity
 
 _MUL = re.compile(r"^\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by)\s*(?:about|roughly|around|approximately|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
@@ -175,7 +175,6 @@ _SPREAD_OVER = re.compile(
     r"(?:about|roughly|around|approximately|~|some|nearly|only|just)?\s*$",
     re.IGNORECASE,
 )
-_PERIOD_SECONDS = {"hour": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2592000.0, "quarter": 7776000.0, "year": 31536000.0}
 
 
 def _spread_over_period(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
@@ -190,7 +189,7 @@ def _spread_over_period(text: str, quantities: list[Quantity]) -> list[Arithmeti
             continue
         if b.noun is not None and (a.noun is None or _singular(a.noun) != _singular(b.noun)):
             continue  # "2M visits over the month, 5,000 orders a day": a factor was left unsaid
-        seconds = _PERIOD_SECONDS[spread.group(1).lower()]
+        seconds = TIME_SECONDS[spread.group(1).lower()]
         if b.period >= seconds:
             continue  # "over the day, 200,000 a week" is no restatement
         per_second = a.value / seconds

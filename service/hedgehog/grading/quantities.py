@@ -19,8 +19,9 @@ _PER_TIME = re.compile(
     r"\s*(?:per|a|an|each|every|/)\s*(second|sec|s|minute|min|hour|hr|h|day|workday|week|month|year)\b", re.IGNORECASE
 )
 _NOUN = re.compile(r"\s*(?:more |new |extra |active |concurrent |average |daily |monthly |additional )?([A-Za-z][A-Za-z-]{2,})")
-_TIME_SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
-                 "day": 86400, "workday": 86400, "week": 604800, "month": 2592000, "year": 31536000}
+TIME_SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
+                "day": 86400, "workday": 86400, "week": 604800, "month": 2592000, "quarter": 7776000,
+                "year": 31536000}
 
 
 class Quantity(NamedTuple):  # a named tuple: answers hold dozens and building them is the hot path
@@ -225,7 +226,7 @@ def _with_unit(
         return None  # "a car", "one cashier": not a quantity worth counting
     per = _PER_TIME.match(text, end)
     if per and not from_words:  # "96 an hour", "22 a second"
-        seconds = _TIME_SECONDS[fold_key(per.group(1))]
+        seconds = TIME_SECONDS[fold_key(per.group(1))]
         return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate", period=seconds)
     noun_match = _NOUN.match(text, end)
     noun = None
@@ -239,7 +240,7 @@ def _with_unit(
         return None
     per = _PER_TIME.match(text, stop)
     if per and noun is not None:
-        seconds = _TIME_SECONDS[fold_key(per.group(1))]
+        seconds = TIME_SECONDS[fold_key(per.group(1))]
         stop = per.end()
         return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun, period=seconds)
     return Quantity(start, stop, text[start:stop], number, number, "count", noun)

@@ -216,7 +216,7 @@ _TOWARDS = re.compile(
 def _question_targets(question_text: str) -> tuple[Quantity, ...]:
     """The question's figures that say what the load grows to (not multipliers: "10x" is everywhere)."""
     return tuple(
-        q for q in find_quantities(question_text)
+        q for q in _question_facts(question_text)[2]
         if q.dimension in ("count", "rate") and _TOWARDS.search(question_text, max(0, q.start - 24), q.start)
     )
 
