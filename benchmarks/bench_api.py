@@ -19,8 +19,6 @@ so the figures are a floor, not a ceiling.
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import re
 import sys
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tests" / "reliability"))  # the live-system harne
 sys.path.insert(0, str(BENCH_DIR))
 
 from loadgen import LoadResult, run_load  # noqa: E402
+from machine import describe_machine  # noqa: E402
 from reliability_harness import HedgehogServer, bearer, bench_database, prepare  # noqa: E402
 
 CORPUS = BENCH_DIR / "corpus" / "q742_answer.txt"
@@ -218,8 +217,7 @@ def run_backend(backend: str, args) -> dict:
         "backend": backend,
         "command": "python benchmarks/bench_api.py --backend " + backend,
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_at_end": list(os.getloadavg())},
+        "machine": describe_machine(load_average=True),
         "server": {"workers": args.workers, "rate_limit_per_minute": args.rate_limit},
         "load": {"concurrency": args.concurrency, "max_requests": args.requests, "max_seconds": args.seconds,
                  "rounds": args.rounds, "latency_requests": args.latency_requests},

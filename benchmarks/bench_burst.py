@@ -15,8 +15,6 @@ connections and waits up to 120 s for each response. Writes benchmarks/results/b
 import argparse
 import asyncio
 import json
-import os
-import platform
 import secrets
 import sys
 import tempfile
@@ -32,6 +30,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "tests" / "reliability"))  # the live-system harness shared with the tests
 
 from loadgen import percentile  # noqa: E402
+from machine import describe_machine  # noqa: E402
 from reliability_harness import (  # noqa: E402
     REDIS_URL,
     HedgehogServer,
@@ -121,8 +120,7 @@ def main() -> None:
         "benchmark": "burst",
         "command": "python benchmarks/bench_burst.py",
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_at_end": list(os.getloadavg())},
+        "machine": describe_machine(load_average=True),
         "requests": LEARNERS * PER_LEARNER,
         "learners": LEARNERS,
         "limit_per_learner": LIMIT_PER_LEARNER,

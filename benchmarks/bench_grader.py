@@ -15,7 +15,6 @@ Writes benchmarks/results/grader.json.
 
 import argparse
 import json
-import os
 import platform
 import re
 import statistics
@@ -26,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from hedgehog.grading.grade import get_grader, grade, prepare_request
+from loadgen import percentile
+from machine import describe_machine
 
 BENCH_DIR = Path(__file__).resolve().parent
 CORPUS = BENCH_DIR / "corpus" / "q742_answer.txt"
@@ -68,22 +69,6 @@ def _time_grades(answers: list[str], question_id: str, seconds: float, min_grade
         timings.append(time.perf_counter() - start)
         i += 1
     return timings
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _git_commit() -> str | None:
@@ -134,7 +119,7 @@ def main() -> None:
                 "grades_per_sec": round(len(timings) / sum(timings), 1),
                 "median_ms": round(median * 1e3, 4),
                 "best_round_median_ms": round(best_round * 1e3, 4),
-                "p99_ms": round(_percentile(timings, 99) * 1e3, 4),
+                "p99_ms": round(percentile(sorted(timings), 99) * 1e3, 4),
                 "us_per_1k_chars": round(median * 1e6 / chars * 1_000, 2),
             }
         )
@@ -174,7 +159,7 @@ def main() -> None:
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
-        "machine": {"platform": platform.platform(), "processor": _cpu_model(), "cpus": os.cpu_count()},
+        "machine": describe_machine(),
         "rounds": ROUNDS,
         "question_id": args.question_id,
         "seconds_per_row": args.seconds,

@@ -14,8 +14,6 @@ same Redis prefix, i.e. what a second server process would see. Writes benchmark
 import argparse
 import asyncio
 import json
-import os
-import platform
 import sys
 import time
 import uuid
@@ -29,6 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the scripted server lives with the LL
 import llm.fake_openai as fake_openai  # noqa: E402
 from llm.fake_openai import FakeOpenAI, grade_reply, verdict_json  # noqa: E402
 from llm.scenario import ANSWER, MODEL, good_stages  # noqa: E402
+from machine import describe_machine  # noqa: E402
 
 from hedgehog.config import Settings  # noqa: E402
 from hedgehog.grading.grade import prepare_request  # noqa: E402
@@ -143,7 +142,7 @@ def main() -> None:
         "benchmark": "llm grader throughput",
         "command": "python benchmarks/bench_llm.py",
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": describe_machine(),
         "server_latency_seconds": args.latency,
         "cache": args.cache,
         "runs": rows,
