@@ -360,3 +360,65 @@ def test_an_amount_over_a_named_period_restated_as_a_rate_is_checked(text, consi
 )
 def test_no_spread_check_without_a_basis(text):
     assert not [c for c in checks(text) if "over a" in c.expression]
+
+
+def test_data_per_period_keeps_its_period_and_stays_an_amount_of_data():
+    q = one("we add 50 terabytes a month")
+    assert (q.dimension, q.value, q.period, q.text) == ("bytes", 50e12, 2592000, "50 terabytes a month")
+    assert one("a 25 MB clip").period is None
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent", "told"),
+    [
+        # a chain through data per period: 20M x 25 MB is 500 TB a month
+        ("So 20 million clips a month, times 25 MB, that's 50 terabytes a month.", False, "500T a month, not 50T"),
+        ("So 20 million clips a month, times 25 MB, that's 500 terabytes a month.", True, None),
+        ("10,000 uploads a day times 5 MB is 5 GB a day.", False, "50G a day, not 5G"),
+        # read as written: a day's data times 365 is a year's
+        ("about 216 GB a day, times 365 is about 79 TB a year.", True, None),
+        # a day's data restated over a month
+        ("We add 2 TB a day, that's about 6 TB a month.", False, "60T, not 6T"),
+        ("We add 2 TB a day, that's about 60 TB a month.", True, None),
+    ],
+)
+def test_data_per_period_is_checked_as_a_rate(text, consistent, told):
+    found = checks(text)
+    assert [c.consistent for c in found][-1:] == [consistent], [c.describe() for c in found]
+    if told:
+        assert told in found[-1].describe()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "roughly half a terabyte a day, about 185 TB a year",  # "(half) a terabyte": a gesture
+        "120 MB a second at the peak, 4.5 TB a day",  # a peak rate against a daily total
+        "115 TB a day while collecting, about 25 PB a year",  # a year may hold fewer working days
+    ],
+)
+def test_data_restatements_without_a_basis_get_no_verdict(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("about 100 a second averaged over the day, which is roughly 864,000 authorisations a day.", False),
+        ("about 100 a second averaged over the day, which is roughly 8.6 million authorisations a day.", True),
+        ("about 100 a second on average, which is 8.6 million a day.", True),
+    ],
+)
+def test_a_rate_said_to_be_the_average_and_restated_is_checked(text, consistent):
+    assert [c.consistent for c in checks(text)] == [consistent]
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("That's 300,000 actions fired in the same minute, which is about 500 a second.", False),
+        ("That's 300,000 actions fired in the same minute, which is about 5,000 a second.", True),
+    ],
+)
+def test_an_amount_within_a_named_minute_restated_per_second_is_checked(text, consistent):
+    assert [c.consistent for c in checks(text)] == [consistent]

@@ -74,10 +74,26 @@ def _human(value: float) -> str:
 
 
 def _dims(q: Quantity, literal_time: bool) -> tuple[float, dict[str, int]]:
-    """Value and dimension vector; with literal_time, '50 weeks' and '100 a day' count as plain numbers."""
+    """Value and dimension vector; with literal_time, '50 weeks' and '100 a day' count as plain numbers
+    (and "50 TB a month" as 50 TB)."""
     if literal_time and q.dimension in _LITERAL_DIMENSIONS:
         return q.number, {}
+    if q.dimension == "bytes" and q.period and not literal_time:
+        return q.value / q.period, {"byte": 1, "s": -1}  # data per period is a data rate
     return q.value, dict(_DIMENSIONS.get(q.dimension, {}))
+
+
+def _stated(q: Quantity, literal: bool) -> float:
+    """A chain's stated result as the check compares it: per second for rates and data per period;
+    read literally, the figure as written (data in bytes)."""
+    if literal:
+        return q.value if q.dimension == "bytes" else q.number
+    return _dims(q, False)[0]
+
+
+def _per_period(q: Quantity) -> bool:
+    """A rate, or an amount of data per period ("50 TB a month")."""
+    return q.dimension == "rate" or (q.dimension == "bytes" and q.period is not None)
 
 
 def _combine(a: dict[str, int], b: dict[str, int], sign: int) -> dict[str, int]:
@@ -103,8 +119,11 @@ def _compare(computed: float, cdims: dict[str, int], stated: float, sdims: dict[
     return computed, _off_by(computed, stated) <= TOLERANCE
 
 
+# ("100 a second averaged over the day, which is 8.6 million a day": said to be the average, the
+# rate is the same one restated.)
 _RESTATE = re.compile(
-    r"^[\s,:=~≈]*(?:(?:or|i\.e\.|that'?s|which is|is)\b[\s,]*)*(?:about|roughly|around|approximately|~|some|nearly)?\s*$",
+    r"^\s*(?:(?:on average|as an average|averaged? (?:over|across) (?:the|a) (?:day|week|month|year|hour))\s*(?=[,:=~≈]|or\b|i\.e\.|that|which|is\b))?"
+    r"[\s,:=~≈]*(?:(?:or|i\.e\.|that'?s|which is|is)\b[\s,]*)*(?:about|roughly|around|approximately|~|some|nearly)?\s*$",
     re.IGNORECASE,
 )
 
@@ -112,6 +131,13 @@ _RESTATE = re.compile(
 # Per second against per minute, hour, day, month or year: the classic QPS conversions. Hours and days are left
 # alone ("a day" may be a 10-hour working day), and "so" may hide a factor ("each user ... so").
 _CONVERSIONS = [{1.0, 60.0}, {1.0, 3600.0}, {60.0, 3600.0}, {1.0, 86400.0}, {1.0, 2592000.0}, {1.0, 31536000.0}]
+# Data told per day, week or month is a total that piles up, restated over a longer period. (Per second
+# it is usually a peak or a while-running rate, and a year may hold fewer working days: neither is
+# checked against a daily total.)
+_DATA_CONVERSIONS = [{86400.0, 604800.0}, {86400.0, 2592000.0}, {2592000.0, 31536000.0}]
+
+
+_ARTICLE_FIGURE = re.compile(r"an?\s", re.IGNORECASE)
 
 
 # "... 400 a second in the release window", "48 a second over the 14 hours": the second rate is
@@ -126,16 +152,22 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
     """The same rate restated over another period ("800 a second, that's 6.9 million a day")."""
     checks = []
     for a, b in zip(quantities, quantities[1:]):
-        if a.dimension != "rate" or b.dimension != "rate" or {a.period, b.period} not in _CONVERSIONS:
+        if not (_per_period(a) and _per_period(b)) or a.dimension != b.dimension:
             continue
+        if {a.period, b.period} not in (_CONVERSIONS if a.dimension == "rate" else _DATA_CONVERSIONS):
+            continue
+        if _ARTICLE_FIGURE.match(a.text):
+            continue  # "(half) a terabyte a day": a gesture, not a figure to multiply out
         gap = text[a.end:b.start]
         if "\n" in gap or not gap.strip() or not _RESTATE.match(gap):
             continue  # list lines and bare juxtapositions are not restatements
         if _NARROWER.match(text, b.end):
             continue
-        consistent = _off_by(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
+        a_rate, b_rate = _dims(a, False)[0], _dims(b, False)[0]
+        consistent = _off_by(a_rate, b_rate) <= TOLERANCE if a_rate > 0 and b_rate > 0 else True
         expression = f"{a.text} over {_period_name(b.period)}"
-        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value * b.period, b.number, consistent, expression))
+        stated = b.number if b.dimension == "rate" else b.value
+        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a_rate * b.period, stated, consistent, expression))
     return checks
 
 
@@ -169,9 +201,11 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
 # "7.2 million logins across the month, which is about 24,000 a day": an amount spread over one
 # named period, then restated as a rate. (Only "the/a/one <period>": a counted duration such as
 # "over 30 days" is a figure of its own, which the chain check divides by.)
+# ("300,000 commands fired in the same minute, about 5,000 a second": a participle may say how.)
 _SPREAD_OVER = re.compile(
-    r"^\s*(?:across|over|in|during|within|through(?:out)?)\s+(?:the|a|one|an average|a typical|a normal)\s+"
-    r"(hour|day|week|month|quarter|year)\b\s*,?\s*(?:which is|that.s|that is|so|=|is|or|i\.e\.)\s*"
+    r"^\s*(?:[a-z]+(?:ed|ing)\s+)?(?:across|over|in|during|within|through(?:out)?)\s+"
+    r"(?:the|a|one|an average|a typical|a normal|the same|a single)\s+"
+    r"(minute|hour|day|week|month|quarter|year)\b\s*,?\s*(?:which is|that.s|that is|so|=|is|or|i\.e\.)\s*"
     r"(?:about|roughly|around|approximately|~|some|nearly|only|just)?\s*$",
     re.IGNORECASE,
 )
@@ -232,11 +266,12 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                     expression = text[chain_start.start:quantities[j].end]
                     # Figures read as plain numbers are told that way; otherwise in the result's unit.
                     own_unit = not literal and nxt.dimension in _OWN_UNIT_DIMENSIONS and nxt.number
+                    per_period = not literal and (nxt.dimension in _RATES or _per_period(nxt))
                     checks.append(
                         ArithmeticCheck(
                             chain_start.start, nxt.end, text[chain_start.start:nxt.end], computed,
-                            nxt.number if literal else nxt.value, consistent, expression,
-                            nxt.period if not literal and nxt.dimension in _RATES else None,
+                            _stated(nxt, literal), consistent, expression,
+                            nxt.period if per_period else None,
                             _unit_text(nxt) if own_unit else None, nxt.value / nxt.number if own_unit else 1.0,
                         )
                     )
@@ -256,7 +291,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
     only rescue a result that then agrees; it never condemns one (that reading is a guess).
     """
-    if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS:
+    if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS and not _per_period(result):
         return None
     if _hidden_factor(operands, result):
         return None
@@ -268,7 +303,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     # "6 billion a day / 86,400 = 70k a second": the speaker divides the day's count by its seconds.
     # (Without a time or rate among the figures a literal reading is the physical one.)
     literal = None
-    if any(q.dimension in _LITERAL_DIMENSIONS for q in (result, *(q for _, q in operands))):
+    if any(q.dimension in _LITERAL_DIMENSIONS or _per_period(q) for q in (result, *(q for _, q in operands))):
         literal = _compute(operands, result, literal_time=True)
         if literal[1]:
             return literal[0], True, True
@@ -276,7 +311,7 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
         carried = _time_carried(operands, result)
         return None if carried is None else (carried[0], carried[1], False)
     # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
-    if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], result.value):
+    if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], _dims(result, False)[0]):
         return literal[0], False, True
     return physical[0], False, False
 
@@ -311,11 +346,12 @@ def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> tup
     if any("s" in _DIMENSIONS.get(q.dimension, {}) for _, q in operands):
         return None
     value, dims = _work_out(operands, False)
-    if _combine(dims, {"s": -1}, 1) != _DIMENSIONS.get(result.dimension) or value <= 0 or result.value <= 0:
+    stated, stated_dims = _dims(result, False)
+    if _combine(dims, {"s": -1}, 1) != stated_dims or value <= 0 or stated <= 0:
         return None
     # The carried time is the result's own period: "290 over 8 is about 4 agents a day" is 36 a day.
     period = result.period or 1.0
-    return value / period, _off_by(value, result.value * period) <= TOLERANCE
+    return value / period, _off_by(value, stated * period) <= TOLERANCE
 
 
 def _unit_text(q: Quantity) -> str:

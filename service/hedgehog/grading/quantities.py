@@ -33,7 +33,7 @@ class Quantity(NamedTuple):  # a named tuple: answers hold dozens and building t
     dimension: str  # bytes, bitrate, rate, percent, multiplier, time, money, count
     noun: str | None = None
     vague: bool = False  # "a few thousand", "a couple of megabytes": a gesture at a size, not an estimate
-    period: float | None = None  # for rates: the period as written, in seconds ("a day" -> 86400)
+    period: float | None = None  # for rates and data per period: the period as written, in seconds ("a day" -> 86400)
 
     @property
     def is_concrete(self) -> bool:
@@ -221,6 +221,12 @@ def _with_unit(
             if dimension == "time" and from_words and word in {"a", "an"}:
                 return None
             period = 1.0 if dimension == "rate" else None  # rate units are all per second
+            if dimension == "bytes":
+                # "50 TB a month", "1.7 GB per day": data accumulated per period. The figure stays an
+                # amount of data for the rubric's groups; the period lets arithmetic check it as a rate.
+                per = _PER_TIME.match(text, stop)
+                if per:
+                    stop, period = per.end(), TIME_SECONDS[fold_key(per.group(1))]
             return Quantity(start, stop, text[start:stop], number, number * factor, dimension, period=period)
     if from_words and word in {"a", "an", "a few", "a couple", "a couple of", "one", "half", "a half", "a third", "a quarter"}:
         return None  # "a car", "one cashier": not a quantity worth counting
