@@ -24,11 +24,11 @@ def test_golden_files_exist_and_load(golden_items):
     assert [p.name for p in default_golden_paths()] == ["golden-capacity.jsonl", "golden-fresh.jsonl", "golden-scale.jsonl"]
     assert len(golden_items) >= 44
     assert len({i.id for i in golden_items}) == len(golden_items)
-    # G: written with the grader in view; A, B, D-F, H-Z, CA, CB, CD-CI, CW-CZ: thirty-six sets written apart from it (golden-fresh).
-    assert all(re.fullmatch(r"([ABD-Z]|C[ABD-IW-Z])\d\d", i.id) for i in golden_items)
+    # G: written with the grader in view; A, B, D-F, H-Z, CA, CB, CD-CL, CW-CZ: thirty-nine sets written apart from it (golden-fresh).
+    assert all(re.fullmatch(r"([ABD-Z]|C[ABD-LW-Z])\d\d", i.id) for i in golden_items)
     fresh = [i for i in golden_items if i.id[0] != "G"]
     batches = Counter(re.match(r"[A-Z]+", i.id).group() for i in fresh)
-    assert len(fresh) == 1080 and batches == {k: 30 for k in [*"ABDEFHIJKLMNOPQRSTUVWXYZ", "CA", "CB", "CD", "CE", "CF", "CG", "CH", "CI", "CW", "CX", "CY", "CZ"]}
+    assert len(fresh) == 1170 and batches == {k: 30 for k in [*"ABDEFHIJKLMNOPQRSTUVWXYZ", "CA", "CB", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL", "CW", "CX", "CY", "CZ"]}
 
 
 def test_golden_covers_frameworks_questions_and_categories(golden_items):
@@ -44,7 +44,10 @@ def test_golden_covers_frameworks_questions_and_categories(golden_items):
 
 def test_golden_answers_are_spoken_length_and_bank_texts_match(golden_items):
     for item in golden_items:
-        assert 60 <= words(item.answer) <= 400, (item.id, words(item.answer))
+        # The calibration format's 60-400 words; batches CJ-CL asked their writers for too_short
+        # answers under 60, which they are (41-55 words).
+        shortest = 30 if item.category == "too_short" and item.id[:2] in ("CJ", "CK", "CL") else 60
+        assert shortest <= words(item.answer) <= 400, (item.id, words(item.answer))
         if item.question_id:
             assert item.question_text == get_question(item.question_id).text, item.id
         assert all(line.strip() for line in item.rationale.values()), item.id
