@@ -422,3 +422,60 @@ def test_a_rate_said_to_be_the_average_and_restated_is_checked(text, consistent)
 )
 def test_an_amount_within_a_named_minute_restated_per_second_is_checked(text, consistent):
     assert [c.consistent for c in checks(text)] == [consistent]
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("At 40 per kiosk an hour, 2,520 divided by 40 is about 45 kiosks.", False),  # 63: 40% off is no rounding
+        ("At 40 per kiosk an hour, 2,520 divided by 40 is about 60 kiosks.", True),
+        ("So 2.5 hours times 3.6 is about 7 hours.", False),
+        ("2.5 hours times 3.6 is about 9 hours.", True),
+    ],
+)
+def test_an_explicit_operation_allows_rounding_not_a_wrong_answer(text, consistent):
+    assert [c.consistent for c in checks(text)] == [consistent]
+
+
+def test_a_wrong_duration_is_told_in_the_answers_own_unit():
+    (wrong,) = checks("So 2.5 hours times 3.6 is about 7 hours.")
+    assert wrong.describe() == "2.5 hours times 3.6 is about 9 hours, not 7 hours"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 TB a day, that's about 44 TB a month.",  # 22 working days
+        "On two 8-hour shifts, five days, 80 hours a week.",  # working hours, not a restated duration
+    ],
+)
+def test_restatements_over_working_periods_keep_their_slack(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("That's 70 x 52 + 120 x 104, about 16,100 genomes.", True),  # products before the sum
+        ("That's 70 x 52 + 120 x 104, about 12,500 genomes.", False),
+        ("2.5 million litres a day for five days is 1.25 million litres.", False),
+        ("2.5 million litres a day for five days is 12.5 million litres.", True),
+        ("5,600 bales a day, and over 24 hours that's about 2,340 bales an hour.", False),
+        ("5,600 bales a day, and over 24 hours that's about 233 bales an hour.", True),
+        ("5,600 orders a day over a 16-hour day is 350 an hour.", True),
+    ],
+)
+def test_sums_rates_kept_up_for_a_duration_and_a_day_spread_over_its_hours_are_checked(text, consistent):
+    assert [c.consistent for c in checks(text)][-1:] == [consistent], [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5.5 million users at 0.75 GB a month for 60 months is roughly 250 PB.",  # per user: a factor unsaid
+        "3,000 an hour over 8 hours, that's 24,000 a day.",  # runs for 8 hours, not spread over them
+        "That's 560, plus 20 times 8 is 160 more.",  # a spoken "plus" is an aside, not a sum
+    ],
+)
+def test_no_false_alarm_from_rates_per_something_long_runs_or_spoken_plus(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]

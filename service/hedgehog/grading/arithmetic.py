@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from hedgehog.grading.quantities import TIME_SECONDS, Quantity
 
 _MUL = re.compile(r"^\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by)\s*(?:about|roughly|around|approximately|~)?\s*$", re.IGNORECASE)
-_DIV = re.compile(r"^\s*,?\s*(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
+# Only the sign: a spoken "plus" often adds a margin or an aside ("plus 30%", "675 GB, plus ~200 bytes ...").
+_PLUS = re.compile(r"^\s*\+\s*$")
+# "2.5 million litres a day for five days is 12.5 million": a rate kept up for a duration.
+_FOR = re.compile(r"^\s*,?\s*for\s*(?:the|a|an|about|roughly|around)?\s*$", re.IGNORECASE)
+# "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
+_PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|around|~)?\s*$", re.IGNORECASE)
+_DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
 # "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
 _WITHIN = re.compile(r"^\s*(?:in|within|inside)\s*(?:a|an|about|roughly|the|under|just)?\s*$", re.IGNORECASE)
 _EQ = re.compile(
@@ -17,8 +23,12 @@ _EQ = re.compile(
     r"|\s*,)\s*(?:about|roughly|around|approximately|~|only|just|nearly|almost|call it|so)?\s*$",
     re.IGNORECASE,
 )
-# A stated result this far from the computed one (either way) is wrong, not rounded.
-TOLERANCE = 1.5
+# A stated result this far from the computed one (either way) is wrong, not rounded: an explicit
+# operation ("2,520 divided by 40 is about 45") has one answer, and rounding moves it far less.
+TOLERANCE = 1.25
+# A figure restated over another period may count working days or hours ("2 TB a day, 44 TB a
+# month"; "five days, 80 hours a week"), so restatements are allowed more slack.
+RESTATEMENT_TOLERANCE = 1.5
 
 _DIMENSIONS: dict[str, dict[str, int]] = {
     "bytes": {"byte": 1},
@@ -164,7 +174,7 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
         if _NARROWER.match(text, b.end):
             continue
         a_rate, b_rate = _dims(a, False)[0], _dims(b, False)[0]
-        consistent = _off_by(a_rate, b_rate) <= TOLERANCE if a_rate > 0 and b_rate > 0 else True
+        consistent = _off_by(a_rate, b_rate) <= RESTATEMENT_TOLERANCE if a_rate > 0 and b_rate > 0 else True
         expression = f"{a.text} over {_period_name(b.period)}"
         stated = b.number if b.dimension == "rate" else b.value
         checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a_rate * b.period, stated, consistent, expression))
@@ -190,7 +200,7 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
         gap = text[a.end:b.start]
         if not _RESTATE_AS.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
             continue  # "x 13 weeks is 15,800 hours" ends a calculation: the chain check has it
-        consistent = _off_by(a.value, b.value) <= TOLERANCE if a.value > 0 and b.value > 0 else True
+        consistent = _off_by(a.value, b.value) <= RESTATEMENT_TOLERANCE if a.value > 0 and b.value > 0 else True
         checks.append(
             ArithmeticCheck(a.start, b.end, text[a.start:b.end], a.value, b.value, consistent, a.text,
                             unit=_unit_text(b), unit_size=b.value / b.number)
@@ -227,7 +237,7 @@ def _spread_over_period(text: str, quantities: list[Quantity]) -> list[Arithmeti
         if b.period >= seconds:
             continue  # "over the day, 200,000 a week" is no restatement
         per_second = a.value / seconds
-        consistent = _off_by(per_second, b.value) <= TOLERANCE
+        consistent = _off_by(per_second, b.value) <= RESTATEMENT_TOLERANCE
         expression = f"{a.text} over a {spread.group(1).lower()}"
         checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], per_second, b.value, consistent, expression, b.period))
     return checks
@@ -254,9 +264,17 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
             gap = text[quantities[j].end:nxt.start]
             if _MUL.match(gap):
                 operands.append(("*", nxt))
-            elif _DIV.match(gap) and (nxt.dimension == "time" or not gap.strip(" ,").lower().startswith("over")):
+            elif _PLUS.match(gap):
+                operands.append(("+", nxt))
+            elif (
+                nxt.dimension == "time" and _per_period(quantities[j]) and _FOR.match(gap)
+                and len(operands) == 1 and not _PER_SOMETHING.search(text, max(0, quantities[j].start - 12), quantities[j].start)
+            ):
+                operands.append(("*", nxt))
+            elif _DIV.match(gap) and (nxt.dimension == "time" or not re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")):
                 # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
-                operands.append(("/over" if gap.strip(" ,").lower().startswith("over") else "/", nxt))
+                over = re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")
+                operands.append(("/over" if over else "/", nxt))
             elif nxt.dimension == "time" and _WITHIN.match(gap):
                 operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
@@ -295,6 +313,9 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
         return None
     if _hidden_factor(operands, result):
         return None
+    spread = _spread_within(operands, result)
+    if spread is not None:
+        return spread
     physical = _compute(operands, result, literal_time=False)
     if physical[1] is False and _only_scale_differs(physical[0], result, operands):
         return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
@@ -318,12 +339,24 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
 
 _RATES = {"rate", "bitrate", "byterate"}
 _LITERAL_DIMENSIONS = {"time", "rate"}  # what a literal reading takes as plain numbers (see _dims)
-_OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate", "bits"}
+_OWN_UNIT_DIMENSIONS = {"power", "energy", "bitrate", "byterate", "bits", "time"}
 
 
 # A result "over" a duration is checked only when something per unit of time comes out of it.
 _PER_TIME_RESULTS = _RATES | {"power"}
 _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
+
+
+def _spread_within(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool, bool] | None:
+    """"5,600 a day, and over 24 hours that's about 233 an hour": a period's count spread over the
+    hours it runs in (no longer than the period; "3,000 an hour over 8 hours" runs for 8 hours)."""
+    if len(operands) != 2 or operands[1][0] != "/over" or result.dimension != "rate":
+        return None
+    (_, amount), (_, duration) = operands
+    if amount.dimension != "rate" or not amount.period or not 0 < duration.value <= amount.period:
+        return None
+    computed = amount.number / duration.value  # per second
+    return computed, _off_by(computed, result.value) <= TOLERANCE, False
 
 
 def _hidden_factor(operands: list[tuple[str, Quantity]], result: Quantity) -> bool:
@@ -375,16 +408,32 @@ def _only_scale_differs(computed: float, result: Quantity, operands: list[tuple[
     return _off_by(ratio, 1000 ** round(math.log(ratio, 1000))) <= 1.05
 
 
+_UNLIKE = {"unlike terms": 1}  # a sum of unlike terms: no unit the stated result could have
+
+
 def _work_out(operands: list[tuple[str, Quantity]], literal_time: bool) -> tuple[float, dict[str, int]]:
-    """The chain's value and dimensions, worked left to right."""
+    """The chain's value and dimensions, worked left to right, products before sums
+    ("70 x 52 + 120 x 104")."""
+    total: tuple[float, dict[str, int]] | None = None
     value, dims = _dims(operands[0][1], literal_time)
     for op, q in operands[1:]:
         v, d = _dims(q, literal_time)
-        if op == "*":
+        if op == "+":
+            total = _add(total, value, dims)
+            value, dims = v, d
+        elif op == "*":
             value, dims = value * v, _combine(dims, d, 1)
         elif v:
             value, dims = value / v, _combine(dims, d, -1)
-    return value, dims
+    return _add(total, value, dims)
+
+
+def _add(total: tuple[float, dict[str, int]] | None, value: float, dims: dict[str, int]) -> tuple[float, dict[str, int]]:
+    if total is None:
+        return value, dims
+    if total[1] != dims:
+        return 0.0, dict(_UNLIKE)
+    return total[0] + value, dims
 
 
 def _compute(operands: list[tuple[str, Quantity]], result: Quantity, literal_time: bool) -> tuple[float, bool | None]:
