@@ -479,3 +479,15 @@ def test_sums_rates_kept_up_for_a_duration_and_a_day_spread_over_its_hours_are_c
 )
 def test_no_false_alarm_from_rates_per_something_long_runs_or_spoken_plus(text):
     assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+def test_a_chain_that_opens_after_an_operator_is_not_checked():
+    # "5 million players" never joins the chain: checking "3 times 8 megabytes" alone would be a false alarm.
+    assert checks("so 5 million free-weekend players times 3 times 8 megabytes is 120 terabytes") == []
+
+
+def test_microseconds_are_a_duration():
+    q = one("about 200 microseconds of CPU")
+    assert (q.dimension, q.value) == ("time", pytest.approx(200e-6))
+    (wrong,) = checks("100 billion times 200 microseconds is 2 million seconds")
+    assert wrong.describe() == "100 billion times 200 microseconds is about 20,000,000 seconds, not 2,000,000 seconds"

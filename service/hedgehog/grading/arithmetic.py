@@ -14,6 +14,7 @@ _PLUS = re.compile(r"^\s*\+\s*$")
 # "2.5 million litres a day for five days is 12.5 million": a rate kept up for a duration.
 _FOR = re.compile(r"^\s*,?\s*for\s*(?:the|a|an|about|roughly|around)?\s*$", re.IGNORECASE)
 # "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
+_AFTER_OPERATOR = re.compile(r"(?:[×*/]|\sx|\btimes|\bmultiplied by|\bdivided by)\s*(?:about |roughly |around |~)?$", re.IGNORECASE)
 _PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|around|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
 # "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
@@ -257,6 +258,9 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
     i = 0
     while i < len(quantities) - 1:
         chain_start = quantities[i]
+        # "5 million players times 3 times 8 MB": a chain that opens after an operator has lost its
+        # first factor (here to a noun between), so its result is not checked.
+        truncated = bool(_AFTER_OPERATOR.search(text, max(0, chain_start.start - 20), chain_start.start))
         operands: list[tuple[str, Quantity]] = [("", chain_start)]
         j = i
         while j < len(quantities) - 1:
@@ -279,7 +283,7 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)
-                if verdict is not None:
+                if verdict is not None and not truncated:
                     computed, consistent, literal = verdict
                     expression = text[chain_start.start:quantities[j].end]
                     # Figures read as plain numbers are told that way; otherwise in the result's unit.
@@ -295,6 +299,7 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                     )
                 # The stated result carries the chain on ("..., times 3 MB is 600 PB").
                 operands = [("", nxt)]
+                truncated = False
                 chain_start = nxt
             else:
                 break
@@ -389,7 +394,7 @@ def _time_carried(operands: list[tuple[str, Quantity]], result: Quantity) -> tup
 
 def _unit_text(q: Quantity) -> str:
     """"600 kW" -> "kW": the unit as the answer wrote it."""
-    return re.sub(r"^[\d.,\s]+", "", q.text).strip() or q.dimension
+    return re.sub(r"^[\d.,\s]+(?:(?:hundred|thousand|million|billion|trillion)\s+)?", "", q.text).strip() or q.dimension
 
 
 def _off_by(computed: float, stated: float) -> float:
