@@ -491,3 +491,35 @@ def test_microseconds_are_a_duration():
     assert (q.dimension, q.value) == ("time", pytest.approx(200e-6))
     (wrong,) = checks("100 billion times 200 microseconds is 2 million seconds")
     assert wrong.describe() == "100 billion times 200 microseconds is about 20,000,000 seconds, not 2,000,000 seconds"
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        # bare numbers carry their units in the speaker's head: the figures must agree
+        ("For the backfill, two weeks is 14 times 86,400, which is 120,960 seconds.", False),
+        ("For the backfill, two weeks is 14 times 86,400, which is 1,209,600 seconds.", True),
+        ("if they all plug in at once on 11 kW chargers that's 200 x 11 = 2.2 MW", True),  # kW to MW
+        # whole years multiplied into a count count years
+        ("20 million customers times 6 versions times 7 years times 1.6 is about 134 million rows.", False),
+        ("20 million customers times 6 versions times 7 years times 1.6 is about 1.3 billion rows.", True),
+        # a day's count divided by the day's seconds
+        ("So 130 million files a day divided by 86,400 seconds is about 150 files a second.", False),
+        ("So 130 million files a day divided by 86,400 seconds is about 1,500 files a second.", True),
+        ("That's 2.6 million requests in an hour, which is about 7,200 requests a second.", False),
+    ],
+)
+def test_chains_read_literally_when_that_is_the_only_reading(text, consistent):
+    assert [c.consistent for c in checks(text)] == [consistent], [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two sites active-active for the 24/7 requirement, so 16 nodes",  # round the clock, no division
+        "So editing is 8 times 5 plus 2 times 20, 80 hours a week.",  # the chain lost its first term
+        "100 billion times 200 microseconds is 20 million CPU-seconds.",  # a physical duration, not a count of periods
+    ],
+)
+def test_no_literal_reading_where_it_would_be_a_false_alarm(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]

@@ -14,7 +14,9 @@ _PLUS = re.compile(r"^\s*\+\s*$")
 # "2.5 million litres a day for five days is 12.5 million": a rate kept up for a duration.
 _FOR = re.compile(r"^\s*,?\s*for\s*(?:the|a|an|about|roughly|around)?\s*$", re.IGNORECASE)
 # "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
-_AFTER_OPERATOR = re.compile(r"(?:[×*/]|\sx|\btimes|\bmultiplied by|\bdivided by)\s*(?:about |roughly |around |~)?$", re.IGNORECASE)
+_AFTER_OPERATOR = re.compile(
+    r"(?:[×*/+]|\sx|\btimes|\bmultiplied by|\bdivided by|\bplus|\bminus)\s*(?:about |roughly |around |~)?$", re.IGNORECASE
+)
 _PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|around|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
 # "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
@@ -215,7 +217,7 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
 # ("300,000 commands fired in the same minute, about 5,000 a second": a participle may say how.)
 _SPREAD_OVER = re.compile(
     r"^\s*(?:[a-z]+(?:ed|ing)\s+)?(?:across|over|in|during|within|through(?:out)?)\s+"
-    r"(?:the|a|one|an average|a typical|a normal|the same|a single)\s+"
+    r"(?:the|a|an|one|an average|a typical|a normal|the same|a single)\s+"
     r"(minute|hour|day|week|month|quarter|year)\b\s*,?\s*(?:which is|that.s|that is|so|=|is|or|i\.e\.)\s*"
     r"(?:about|roughly|around|approximately|~|some|nearly|only|just)?\s*$",
     re.IGNORECASE,
@@ -239,7 +241,8 @@ def _spread_over_period(text: str, quantities: list[Quantity]) -> list[Arithmeti
             continue  # "over the day, 200,000 a week" is no restatement
         per_second = a.value / seconds
         consistent = _off_by(per_second, b.value) <= RESTATEMENT_TOLERANCE
-        expression = f"{a.text} over a {spread.group(1).lower()}"
+        period = spread.group(1).lower()
+        expression = f"{a.text} over {'an' if period == 'hour' else 'a'} {period}"
         checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], per_second, b.value, consistent, expression, b.period))
     return checks
 
@@ -258,8 +261,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
     i = 0
     while i < len(quantities) - 1:
         chain_start = quantities[i]
-        # "5 million players times 3 times 8 MB": a chain that opens after an operator has lost its
-        # first factor (here to a noun between), so its result is not checked.
+        # "5 million players times 3 times 8 MB", "8 times 5 plus 2 times 20": a chain that opens after
+        # an operator has lost a factor or a term, so its result is not checked.
         truncated = bool(_AFTER_OPERATOR.search(text, max(0, chain_start.start - 20), chain_start.start))
         operands: list[tuple[str, Quantity]] = [("", chain_start)]
         j = i
@@ -275,6 +278,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 and len(operands) == 1 and not _PER_SOMETHING.search(text, max(0, quantities[j].start - 12), quantities[j].start)
             ):
                 operands.append(("*", nxt))
+            elif text.startswith("24/7", quantities[j].start):
+                break  # round the clock, not a division
             elif _DIV.match(gap) and (nxt.dimension == "time" or not re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")):
                 # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
                 over = re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")
@@ -335,7 +340,9 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
             return literal[0], True, True
     if physical[1] is None:
         carried = _time_carried(operands, result)
-        return None if carried is None else (carried[0], carried[1], False)
+        if carried is not None:
+            return carried[0], carried[1], False
+        return _counted_literally(operands, result, literal)
     # Wrong either way: tell it in the reading that comes closer to what the speaker wrote.
     if literal is not None and literal[1] is False and _off_by(literal[0], _dims(result, True)[0]) < _off_by(physical[0], _dims(result, False)[0]):
         return literal[0], False, True
@@ -352,10 +359,36 @@ _PER_TIME_RESULTS = _RATES | {"power"}
 _PLAIN_NUMBER = re.compile(r"[\d,]*\.?\d+")
 
 
+def _counted_literally(
+    operands: list[tuple[str, Quantity]], result: Quantity, literal: tuple[float, bool | None] | None
+) -> tuple[float, bool, bool] | None:
+    """Chains whose only reading is the literal one, so it may condemn as well as agree:
+    - "14 times 86,400, which is 120,960 seconds": bare numbers carry their units in the speaker's
+      head, so the figures themselves must agree (up to a thousand-fold unit: "200 x 11 = 2.2 MW");
+    - "20 million customers times 6 versions times 7 years is 134 million rows": durations
+      multiplied into a count count periods."""
+    if result.dimension in ("bytes", "bits", "money") or result.vague:
+        return None  # told in the answer's own scale, which the bare figures do not show
+    if all(q.dimension == "count" and q.noun is None and not q.vague for _, q in operands):
+        value = _work_out(operands, True)[0]
+        if value <= 0 or result.number <= 0:
+            return None
+        ratio = _off_by(value, result.number)
+        thousands = 1000 ** max(0, round(math.log(ratio, 1000)))
+        return value, _off_by(ratio, thousands) <= TOLERANCE, True
+    multiplied_durations = all(
+        q.dimension in ("count", "multiplier") or (q.dimension == "time" and op in ("", "*") and q.value >= 86400 * q.number)
+        for op, q in operands
+    )  # whole days, weeks, months or years are counted; "200 microseconds" is a physical duration
+    if result.dimension == "count" and multiplied_durations and literal is not None and literal[1] is not None:
+        return literal[0], literal[1], True
+    return None
+
+
 def _spread_within(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool, bool] | None:
-    """"5,600 a day, and over 24 hours that's about 233 an hour": a period's count spread over the
-    hours it runs in (no longer than the period; "3,000 an hour over 8 hours" runs for 8 hours)."""
-    if len(operands) != 2 or operands[1][0] != "/over" or result.dimension != "rate":
+    """"5,600 a day, and over 24 hours that's about 233 an hour", "130 million a day divided by 86,400
+    seconds is about 1,500 a second": a period's count spread over the hours it runs in (no longer than the period; "3,000 an hour over 8 hours" runs for 8 hours)."""
+    if len(operands) != 2 or operands[1][0] not in ("/over", "/") or result.dimension != "rate":
         return None
     (_, amount), (_, duration) = operands
     if amount.dimension != "rate" or not amount.period or not 0 < duration.value <= amount.period:
