@@ -523,3 +523,35 @@ def test_chains_read_literally_when_that_is_the_only_reading(text, consistent):
 )
 def test_no_literal_reading_where_it_would_be_a_false_alarm(text):
     assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+def test_a_number_word_after_an_operator_is_a_factor():
+    assert [q.text for q in find_quantities("that's 52 times six, about 210 terabytes")] == ["52", "six", "210 terabytes"]
+    (wrong,) = checks("that's 52 times six, about 210 terabytes")
+    assert wrong.describe() == "52 times six is about 312T, not 210T"
+    assert [q.text for q in find_quantities("it grew three times over")] == ["three times"]
+
+
+@pytest.mark.parametrize(
+    ("text", "consistent"),
+    [
+        ("15.5 TB each is about 6.2 million gigabytes, so roughly 6.2 terabytes in total.", False),  # 6.2 PB
+        ("about 6.2 million gigabytes, so roughly 6.2 petabytes in total.", True),
+        ("we hold 500 GB, or about 0.5 terabytes", True),
+    ],
+)
+def test_an_amount_of_data_restated_in_another_unit_is_checked(text, consistent):
+    assert [c.consistent for c in checks(text)][-1:] == [consistent], [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,500 frames at 25 MB, so 37.5 GB a flight.",  # a larger unit and a larger number: a total
+        "each save about 8 megabytes, so 6 terabytes uploaded a day",  # further apart than any unit slip
+        "30 times 830 GB, over 6, times 2, about 8 TB.",  # a chain opening after "over" lost its start
+        "In a summer month, 360,000 over 12 times 1.5 is 45,000 cans.",
+    ],
+)
+def test_totals_and_broken_chains_are_not_read_as_restatements(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]

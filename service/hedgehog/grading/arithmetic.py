@@ -15,7 +15,7 @@ _PLUS = re.compile(r"^\s*\+\s*$")
 _FOR = re.compile(r"^\s*,?\s*for\s*(?:the|a|an|about|roughly|around)?\s*$", re.IGNORECASE)
 # "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
 _AFTER_OPERATOR = re.compile(
-    r"(?:[×*/+]|\sx|\btimes|\bmultiplied by|\bdivided by|\bplus|\bminus)\s*(?:about |roughly |around |~)?$", re.IGNORECASE
+    r"(?:[×*/+]|\sx|\btimes|\bmultiplied by|\bdivided by|\bplus|\bminus|\bover)\s*,?\s*(?:about |roughly |around |~)?$", re.IGNORECASE
 )
 _PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|around|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
@@ -192,16 +192,33 @@ _RESTATE_AS = re.compile(
 _OPERAND_BEFORE = re.compile(r"(?:[x×*/]|\btimes|\bby|\bover)\s*(?:about |roughly |~)?$", re.IGNORECASE)
 
 
+# "6.2 million gigabytes, so roughly 6.2 terabytes": an amount of data told in another unit. (A
+# bare comma is not enough: "25 MB, 38 GB a day" lists two amounts.)
+_RESTATE_DATA_AS = re.compile(
+    r"^[ \t]*(?:\(|,?[ \t]*(?:so|that.s|which is|or|i\.e\.)[ \t,]+)(?:(?:about|roughly|around|approximately|~|some|nearly)[ \t]+)*$",
+    re.IGNORECASE,
+)
+
+
 def _restated_durations(text: str, quantities: list[Quantity]) -> list[ArithmeticCheck]:
-    """The same duration told in another unit ("20,000 minutes, about 33 hours")."""
+    """The same duration, or amount of data, told in another unit ("20,000 minutes, about 33 hours")."""
     checks = []
     for a, b in zip(quantities, quantities[1:]):
-        if a.dimension != "time" or b.dimension != "time" or not a.number or not b.number:
+        if a.dimension != b.dimension or a.dimension not in ("time", "bytes") or not a.number or not b.number:
             continue
+        if a.period or b.period:
+            continue  # data per period is a rate: _restated_rates has it
         if math.isclose(a.value / a.number, b.value / b.number):
-            continue  # the same unit: two durations, not one converted
+            continue  # the same unit: two amounts, not one converted
         gap = text[a.end:b.start]
-        if not _RESTATE_AS.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
+        restates = _RESTATE_AS if a.dimension == "time" else _RESTATE_DATA_AS
+        if a.dimension == "bytes":
+            larger_unit = b.value / b.number > a.value / a.number
+            if (b.number >= a.number) if larger_unit else (b.number <= a.number):
+                continue  # "25 MB a frame, so 37.5 GB a flight": a larger unit and a larger number is a total
+            if _off_by(a.value, b.value) > 1001:
+                continue  # "8 MB a save, so 6 TB a day": further apart than any unit slip, so another amount
+        if not restates.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
             continue  # "x 13 weeks is 15,800 hours" ends a calculation: the chain check has it
         consistent = _off_by(a.value, b.value) <= RESTATEMENT_TOLERANCE if a.value > 0 and b.value > 0 else True
         checks.append(
@@ -367,15 +384,16 @@ def _counted_literally(
       head, so the figures themselves must agree (up to a thousand-fold unit: "200 x 11 = 2.2 MW");
     - "20 million customers times 6 versions times 7 years is 134 million rows": durations
       multiplied into a count count periods."""
-    if result.dimension in ("bytes", "bits", "money") or result.vague:
-        return None  # told in the answer's own scale, which the bare figures do not show
+    if result.vague:
+        return None
     if all(q.dimension == "count" and q.noun is None and not q.vague for _, q in operands):
         value = _work_out(operands, True)[0]
         if value <= 0 or result.number <= 0:
             return None
         ratio = _off_by(value, result.number)
         thousands = 1000 ** max(0, round(math.log(ratio, 1000)))
-        return value, _off_by(ratio, thousands) <= TOLERANCE, True
+        # Told in the result's own unit: "52 times six, about 210 terabytes" is 312 TB.
+        return value * _dims(result, False)[0] / result.number, _off_by(ratio, thousands) <= TOLERANCE, False
     multiplied_durations = all(
         q.dimension in ("count", "multiplier") or (q.dimension == "time" and op in ("", "*") and q.value >= 86400 * q.number)
         for op, q in operands

@@ -127,6 +127,9 @@ _OPERAND_FOLLOWS = re.compile(
 _VAGUE_WORDS = frozenset({"a few", "a couple", "a couple of"})
 _OPERATOR_WORDS = frozenset({"times", "multiplied", "divided", "plus", "minus", "over", "per", "each"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
+# A number word right after an operator is a factor, noun or not ("52 times six").
+_OPERATOR_BEFORE = re.compile(r"(?:\d|\d\s?[a-z%]+)\s*(?:times|x|×|\*|divided by|multiplied by)\s*$", re.IGNORECASE)
+_ARTICLES = frozenset({"a", "an", "a few", "a couple", "a couple of"})
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -174,6 +177,8 @@ def find_quantities(text: str) -> list[Quantity]:
         word, scale = fold_key(m.group(1)), fold_key(m.group(2) or "")
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
         q = _with_unit(text, start, end, number, vocab, from_words=not scale, word=word)
+        if q is None and _OPERATOR_BEFORE.search(text, max(0, start - 16), start) and word not in _ARTICLES:
+            q = Quantity(start, end, text[start:end], number, number, "count")  # "52 times six": a factor
         if q is not None:
             if word in _VAGUE_WORDS:
                 q = q._replace(vague=True)
