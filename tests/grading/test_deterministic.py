@@ -637,6 +637,8 @@ def test_a_baseline_buried_in_talk_is_not_excellent():
         "For a sensor archive, the most important thing is a proper data management plan with good metadata.",
         "So if usage grows 10x, I'd be most worried about quality and the style of the translations.",
         "For friend suggestions, the thing I'd worry about as we grow is quality, not the graph size.",
+        "Before any sizing, I'd want to know whether the job makes money, because these contracts run thin.",
+        "The biggest issue with a public transit feed isn't the servers, it's whether the data is right.",
     ],
 )
 def test_more_reframings_are_off_topic(opening):
@@ -927,3 +929,12 @@ def test_a_projections_own_figures_count_as_its_working():
     assert worked("projection", three)
     assert not worked("projection", three[:2])
     assert not worked("bottlenecks", three)  # elsewhere figures alone are not working
+
+
+def test_asking_first_about_the_load_is_not_off_topic():
+    answer = ("Before sizing anything, I'd want to know whether the busiest hour carries ten times the average, because "
+              "that sets the fleet. Today we handle 400 orders an hour at peak on 12 servers, so at 10x that is 4,000 an "
+              "hour and about 120 servers if nothing changes. The database write path fails first; I'd shard by "
+              "restaurant and queue writes.")
+    doc = grade(answer, question_text="What breaks if food-delivery lunch traffic grows 10x?", framework="scale", grader="deterministic")
+    assert "off_topic" not in doc.flags
