@@ -938,3 +938,15 @@ def test_asking_first_about_the_load_is_not_off_topic():
               "restaurant and queue writes.")
     doc = grade(answer, question_text="What breaks if food-delivery lunch traffic grows 10x?", framework="scale", grader="deterministic")
     assert "off_topic" not in doc.flags
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stage"),
+    [
+        ("**What we need.** Elementary: 10,800 / 22 is 491 homerooms.", "capacity_needs"),
+        ("**Growth** 24,000 students in five years, about 6% a year.", "growth_projection"),
+    ],
+)
+def test_a_bold_heading_closed_by_its_full_stop_labels_the_sentence(sentence, stage):
+    infos = _infos(sentence, "Estimate how many teachers and classrooms a growing school district needs.", "capacity")
+    assert infos[0].heading == stage

@@ -64,11 +64,12 @@ _COUNTED_OFF = r"first|second|third|fourth|fifth|next|then|finally|lastly|step (
 
 
 def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
-    # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**", "Step two, growth:"
+    # "Growth: ...", "So capacity needs: ...", "## 2. Growth projection", "**Bottlenecks**", "Step two, growth:",
+    # "**What we need.** Elementary: ..." (a bold heading closed by its full stop)
     return re.compile(
         rf"^\W*(?:(?:step )?\d+[.):]?\s*)?\W*(?:(?:so|and|now|ok|okay|{_COUNTED_OFF})\b[\s,.:]*)?(?:"
         + "|".join(re.escape(h.lower()) for h in sorted(headings, key=len, reverse=True))
-        + r")\W*?(?:[:\-–—]|$)"
+        + r")(?:\W*?(?:[:\-–—]|$)|[.:?]?\*\*(?=\s|$))"
     )
 
 
