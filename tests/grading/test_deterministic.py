@@ -950,3 +950,9 @@ def test_asking_first_about_the_load_is_not_off_topic():
 def test_a_bold_heading_closed_by_its_full_stop_labels_the_sentence(sentence, stage):
     infos = _infos(sentence, "Estimate how many teachers and classrooms a growing school district needs.", "capacity")
     assert infos[0].heading == stage
+
+
+def test_where_this_pinches_names_the_first_failure():
+    infos = _infos("That's where this pinches, the delivery hour, not the kitchen.",
+                   "Estimate the prep staff and delivery drivers a catering kitchen needs.", "capacity")
+    assert "first_failure" in infos[0].groups.get("bottlenecks", {}), infos[0].groups
