@@ -555,3 +555,19 @@ def test_an_amount_of_data_restated_in_another_unit_is_checked(text, consistent)
 )
 def test_totals_and_broken_chains_are_not_read_as_restatements(text):
     assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about 15,600 a month; at 8 minutes, roughly 2,080 hours, 17 agents",  # per call, times the calls
+        "With those, 350% becomes about 350 x 0.5 x 0.7, roughly 120%.",  # percentage points multiplied
+    ],
+)
+def test_per_item_durations_and_percentage_points_get_no_false_alarm(text):
+    assert all(c.consistent for c in checks(text)), [c.describe() for c in checks(text)]
+
+
+def test_a_duration_restated_wrongly_is_still_caught():
+    (wrong,) = checks("That's 20,000 minutes, about 83 hours of calls.")
+    assert not wrong.consistent

@@ -212,12 +212,15 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
             continue  # the same unit: two amounts, not one converted
         gap = text[a.end:b.start]
         restates = _RESTATE_AS if a.dimension == "time" else _RESTATE_DATA_AS
-        if a.dimension == "bytes":
-            larger_unit = b.value / b.number > a.value / a.number
-            if (b.number >= a.number) if larger_unit else (b.number <= a.number):
-                continue  # "25 MB a frame, so 37.5 GB a flight": a larger unit and a larger number is a total
-            if _off_by(a.value, b.value) > 1001:
-                continue  # "8 MB a save, so 6 TB a day": further apart than any unit slip, so another amount
+        if _PER_SOMETHING.search(text, max(0, a.start - 12), a.start):
+            continue  # "15,600 calls a month; at 8 minutes, roughly 2,080 hours": a per-item figure times a count
+        # A restatement looks like a conversion: a larger unit with a smaller number ("25 MB a frame,
+        # so 37.5 GB a flight" is a total), and at most a unit slip apart ("8 MB a save, so 6 TB a day").
+        larger_unit = b.value / b.number > a.value / a.number
+        if (b.number >= a.number) if larger_unit else (b.number <= a.number):
+            continue
+        if _off_by(a.value, b.value) > 1001:
+            continue
         if not restates.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
             continue  # "x 13 weeks is 15,800 hours" ends a calculation: the chain check has it
         consistent = _off_by(a.value, b.value) <= RESTATEMENT_TOLERANCE if a.value > 0 and b.value > 0 else True
@@ -343,6 +346,11 @@ def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[f
     spread = _spread_within(operands, result)
     if spread is not None:
         return spread
+    if result.dimension == "percent" and not any(q.dimension == "percent" for _, q in operands):
+        # "350 x 0.5 x 0.7, roughly 120%": percentage points multiplied as plain numbers
+        value = _work_out(operands, False)[0]
+        if value > 0 and _off_by(value, result.number) <= TOLERANCE:
+            return value, True, True
     physical = _compute(operands, result, literal_time=False)
     if physical[1] is False and _only_scale_differs(physical[0], result, operands):
         return None  # "200 x 11 = 2.2 MW": the operands' units were left unsaid, not miscounted
