@@ -13,10 +13,11 @@ _MUL = re.compile(r"^\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by)\s*(?:abo
 _PLUS = re.compile(r"^\s*\+\s*$")
 # "2.5 million litres a day for five days is 12.5 million": a rate kept up for a duration.
 _FOR = re.compile(r"^\s*,?\s*for\s*(?:the|a|an|about|roughly|around)?\s*$", re.IGNORECASE)
-# "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
+# What comes right before a figure whose chain has lost its start ("players times 3 times 8 MB").
 _AFTER_OPERATOR = re.compile(
     r"(?:[×*/+]|\sx|\btimes|\bmultiplied by|\bdivided by|\bplus|\bminus|\bover)\s*,?\s*(?:about |roughly |around |~)?$", re.IGNORECASE
 )
+# "5.5 million users at 0.75 GB a month for 60 months": the rate is per user, a factor the chain lacks.
 _PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|around|~)?\s*$", re.IGNORECASE)
 _DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
 # "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
@@ -148,9 +149,7 @@ _CONVERSIONS = [{1.0, 60.0}, {1.0, 3600.0}, {60.0, 3600.0}, {1.0, 86400.0}, {1.0
 # it is usually a peak or a while-running rate, and a year may hold fewer working days: neither is
 # checked against a daily total.)
 _DATA_CONVERSIONS = [{86400.0, 604800.0}, {86400.0, 2592000.0}, {2592000.0, 31536000.0}]
-
-
-_ARTICLE_FIGURE = re.compile(r"an?\s", re.IGNORECASE)
+_ARTICLE_FIGURE = re.compile(r"an?\s", re.IGNORECASE)  # "(half) a terabyte a day"
 
 
 # "... 400 a second in the release window", "48 a second over the 14 hours": the second rate is
@@ -300,10 +299,9 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 operands.append(("*", nxt))
             elif text.startswith("24/7", quantities[j].start):
                 break  # round the clock, not a division
-            elif _DIV.match(gap) and (nxt.dimension == "time" or not re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")):
+            elif _DIV.match(gap) and (nxt.dimension == "time" or not _said_over(gap)):
                 # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
-                over = re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")
-                operands.append(("/over" if over else "/", nxt))
+                operands.append(("/over" if _said_over(gap) else "/", nxt))
             elif nxt.dimension == "time" and _WITHIN.match(gap):
                 operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
@@ -333,11 +331,17 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
     return sorted(checks, key=lambda c: c.start)
 
 
+def _said_over(gap: str) -> bool:
+    """"over 24 hours", ", and over 24 hours": the division is said with "over"."""
+    return re.sub(r"^and\s+", "", gap.strip(" ,").lower()).startswith("over")
+
+
 def _evaluate(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool, bool] | None:
     """(computed, consistent, read literally), or None when the units give no basis for a verdict.
 
     Units are checked physically first. Reading "50 weeks" or "100 a day" as plain numbers may
-    only rescue a result that then agrees; it never condemns one (that reading is a guess).
+    only rescue a result that then agrees; it condemns one only where it is the sole reading (see
+    _spread_within and _counted_literally), since elsewhere it is a guess.
     """
     if any(op == "/over" for op, _ in operands) and result.dimension not in _PER_TIME_RESULTS and not _per_period(result):
         return None
@@ -413,7 +417,8 @@ def _counted_literally(
 
 def _spread_within(operands: list[tuple[str, Quantity]], result: Quantity) -> tuple[float, bool, bool] | None:
     """"5,600 a day, and over 24 hours that's about 233 an hour", "130 million a day divided by 86,400
-    seconds is about 1,500 a second": a period's count spread over the hours it runs in (no longer than the period; "3,000 an hour over 8 hours" runs for 8 hours)."""
+    seconds is about 1,500 a second": a period's count spread over the hours it runs in (no longer
+    than the period: "3,000 an hour over 8 hours" runs for 8 hours)."""
     if len(operands) != 2 or operands[1][0] not in ("/over", "/") or result.dimension != "rate":
         return None
     (_, amount), (_, duration) = operands
