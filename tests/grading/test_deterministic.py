@@ -804,6 +804,12 @@ def test_restating_the_figure_the_question_grows_to_announces_the_projection():
     assert "projection" not in today[0].markers
 
 
+def test_working_out_what_the_question_adds_announces_the_growth():
+    question = "An airport is adding about 20 daily long-haul departures. Estimate the extra jet-fuel storage it needs."
+    infos = _infos("A widebody takes on about 100 tonnes, so 20 of them is roughly 2,000 tonnes a day extra.", question, "capacity")
+    assert infos[0].markers.get("growth_projection") == 1
+
+
 def test_a_load_the_question_asks_to_handle_is_no_growth_target():
     question = "Design a ticket queue that can handle up to 80,000 requests per second. What breaks first?"
     infos = _infos("At 80,000 requests per second each node takes 8,000.", question, "scale")

@@ -207,7 +207,7 @@ def _question_facts(question_text: str) -> tuple[frozenset[str], frozenset[str],
 _TOWARDS = re.compile(
     r"(?:\b(?:grow|grows|growing|grown|rise|rises|rising|increase|increases|increasing|expand|expands|expanding|jump|jumps|"
     r"climb|climbs|go|goes|going|scale|scaling|double|doubles|triple|triples|from [^.;]{1,30}?)\b[^.;]{0,40}?\bto"
-    r"|\b(?:reach(?:es|ing)?|put(?:s|ting)?|hit(?:s|ting)?))\s+(?:about |roughly |around |nearly |some |over |almost )?$",
+    r"|\b(?:reach(?:es|ing)?|put(?:s|ting)?|hit(?:s|ting)?|add(?:s|ing|ed)?|another|an extra|an additional))\s+(?:about |roughly |around |nearly |some |over |almost )?$",
     re.IGNORECASE,
 )
 
