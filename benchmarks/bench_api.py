@@ -18,7 +18,6 @@ so the figures are a floor, not a ceiling.
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import sys
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "reliability"))  # the live-system harne
 sys.path.insert(0, str(BENCH_DIR))
 
 from loadgen import LoadResult, run_load  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from machine import result_header, write_result  # noqa: E402
 from reliability_harness import HedgehogServer, bearer, bench_database, prepare  # noqa: E402
 
 CORPUS = BENCH_DIR / "corpus" / "q742_answer.txt"
@@ -213,11 +212,8 @@ def run_backend(backend: str, args) -> dict:
     grade_share = by_name["POST /v1/grade"]["share_of_bare_rps"]
     history_p99 = by_name["GET /v1/learners/{id}/submissions"]["p99_ms"]
     return {
-        "benchmark": "api",
+        **result_header("api", "python benchmarks/bench_api.py --backend " + backend, load_average=True),
         "backend": backend,
-        "command": "python benchmarks/bench_api.py --backend " + backend,
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": describe_machine(load_average=True),
         "server": {"workers": args.workers, "rate_limit_per_minute": args.rate_limit},
         "load": {"concurrency": args.concurrency, "max_requests": args.requests, "max_seconds": args.seconds,
                  "rounds": args.rounds, "latency_requests": args.latency_requests},
@@ -247,14 +243,12 @@ def main() -> None:
     args = parser.parse_args()
 
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     summaries = []
     for backend in backends:
         result = run_backend(backend, args)
-        path = RESULTS_DIR / f"api-{backend}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        write_result(RESULTS_DIR / f"api-{backend}.json", result)
         summaries.append(result)
-        print(f"wrote {path.relative_to(ROOT)}\n", flush=True)
+        print(flush=True)
 
     print("RPS: saturated with --concurrency users; p50/p95/p99: one request at a time (no queueing).")
     print(f"{'backend':<9} {'endpoint':<36} {'RPS':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs bare':>8}")

@@ -14,14 +14,12 @@ connections and waits up to 120 s for each response. Writes benchmarks/results/b
 
 import argparse
 import asyncio
-import json
 import secrets
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -30,7 +28,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "tests" / "reliability"))  # the live-system harness shared with the tests
 
 from loadgen import percentile  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from machine import result_header, write_result  # noqa: E402
 from reliability_harness import (  # noqa: E402
     REDIS_URL,
     HedgehogServer,
@@ -117,18 +115,14 @@ def main() -> None:
             print(f"{backend:<9} {label:<34} {row['wall_seconds']:>7.1f} {row['p50_s']:>6.1f} {row['p99_s']:>6.1f} "
                   f"{row['max_s']:>6.1f}  {row['outcomes']}", flush=True)
     result = {
-        "benchmark": "burst",
-        "command": "python benchmarks/bench_burst.py",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": describe_machine(load_average=True),
+        **result_header("burst", "python benchmarks/bench_burst.py", load_average=True),
         "requests": LEARNERS * PER_LEARNER,
         "learners": LEARNERS,
         "limit_per_learner": LIMIT_PER_LEARNER,
         "runs": rows,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(BENCH_DIR.parent)}")
+    print()
+    write_result(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -14,19 +14,17 @@ Writes benchmarks/results/grader.json.
 """
 
 import argparse
-import json
 import platform
 import re
 import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from hedgehog.grading.grade import get_grader, grade, prepare_request
 from loadgen import percentile
-from machine import describe_machine
+from machine import result_header, write_result
 
 BENCH_DIR = Path(__file__).resolve().parent
 CORPUS = BENCH_DIR / "corpus" / "q742_answer.txt"
@@ -154,12 +152,9 @@ def main() -> None:
     )
 
     result = {
-        "benchmark": "deterministic grader",
-        "command": "python benchmarks/bench_grader.py",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **result_header("deterministic grader", "python benchmarks/bench_grader.py"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
-        "machine": describe_machine(),
         "rounds": ROUNDS,
         "question_id": args.question_id,
         "seconds_per_row": args.seconds,
@@ -168,9 +163,8 @@ def main() -> None:
         "target_met": words_row["median_ms"] < 1,
         "per_char_cost_ratio_20k_vs_1k": round(growth, 3),
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.output.relative_to(Path.cwd()) if args.output.is_relative_to(Path.cwd()) else args.output}")
+    print()
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":

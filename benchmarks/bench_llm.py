@@ -17,7 +17,6 @@ import json
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the scripted server lives with the LL
 import llm.fake_openai as fake_openai  # noqa: E402
 from llm.fake_openai import FakeOpenAI, grade_reply, verdict_json  # noqa: E402
 from llm.scenario import ANSWER, MODEL, good_stages  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from machine import result_header, write_result  # noqa: E402
 
 from hedgehog.config import Settings  # noqa: E402
 from hedgehog.grading.grade import prepare_request  # noqa: E402
@@ -139,18 +138,13 @@ def main() -> None:
           f"~${cost or 0:.5f} on {MODEL}")
 
     result = {
-        "benchmark": "llm grader throughput",
-        "command": "python benchmarks/bench_llm.py",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": describe_machine(),
+        **result_header("llm grader throughput", "python benchmarks/bench_llm.py"),
         "server_latency_seconds": args.latency,
         "cache": args.cache,
         "runs": rows,
         "per_grade_estimate": per_grade,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    write_result(RESULTS, result)
 
 
 if __name__ == "__main__":
