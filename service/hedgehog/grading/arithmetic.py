@@ -178,8 +178,7 @@ def _restated_rates(text: str, quantities: list[Quantity]) -> list[ArithmeticChe
         a_rate, b_rate = _dims(a, False)[0], _dims(b, False)[0]
         consistent = _off_by(a_rate, b_rate) <= RESTATEMENT_TOLERANCE if a_rate > 0 and b_rate > 0 else True
         expression = f"{a.text} over {_period_name(b.period)}"
-        stated = b.number if b.dimension == "rate" else b.value
-        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a_rate * b.period, stated, consistent, expression))
+        checks.append(ArithmeticCheck(a.start, b.end, text[a.start:b.end], a_rate * b.period, _stated(b, True), consistent, expression))
     return checks
 
 

@@ -129,7 +129,7 @@ _OPERATOR_WORDS = frozenset({"times", "multiplied", "divided", "plus", "minus", 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # A number word right after an operator is a factor, noun or not ("52 times six").
 _OPERATOR_BEFORE = re.compile(r"(?:\d|\d\s?[a-z%]+)\s*(?:times|x|×|\*|divided by|multiplied by)\s*$", re.IGNORECASE)
-_ARTICLES = frozenset({"a", "an", "a few", "a couple", "a couple of"})
+_ARTICLES = frozenset({"a", "an"}) | _VAGUE_WORDS
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -206,6 +206,12 @@ def _word_numbers(text: str, vocab: _Vocabulary) -> list[re.Match[str]]:
     return matches_at(vocab.word_number, text, candidates)
 
 
+def _per_time(text: str, pos: int) -> tuple[int, int] | None:
+    """(end, seconds) of "per second", "a day", "/month" ... right at `pos`, or None."""
+    per = _PER_TIME.match(text, pos)
+    return None if per is None else (per.end(), TIME_SECONDS[fold_key(per.group(1))])
+
+
 def _with_unit(
     text: str, start: int, end: int, number: float, vocab: _Vocabulary, from_words: bool = False, word: str = ""
 ) -> Quantity | None:
@@ -229,16 +235,16 @@ def _with_unit(
             if dimension == "bytes":
                 # "50 TB a month", "1.7 GB per day": data accumulated per period. The figure stays an
                 # amount of data for the rubric's groups; the period lets arithmetic check it as a rate.
-                per = _PER_TIME.match(text, stop)
+                per = _per_time(text, stop)
                 if per:
-                    stop, period = per.end(), TIME_SECONDS[fold_key(per.group(1))]
+                    stop, period = per
             return Quantity(start, stop, text[start:stop], number, number * factor, dimension, period=period)
     if from_words and word in {"a", "an", "a few", "a couple", "a couple of", "one", "half", "a half", "a third", "a quarter"}:
         return None  # "a car", "one cashier": not a quantity worth counting
-    per = _PER_TIME.match(text, end)
+    per = _per_time(text, end)
     if per and not from_words:  # "96 an hour", "22 a second"
-        seconds = TIME_SECONDS[fold_key(per.group(1))]
-        return Quantity(start, per.end(), text[start:per.end()], number, number / seconds, "rate", period=seconds)
+        stop, seconds = per
+        return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", period=seconds)
     noun_match = _NOUN.match(text, end)
     noun = None
     stop = end
@@ -249,9 +255,8 @@ def _with_unit(
         return None
     if noun is None and _YEAR.match(text[start:end]):  # "in 2019"; "2,000 times 300" is no year
         return None
-    per = _PER_TIME.match(text, stop)
+    per = _per_time(text, stop)
     if per and noun is not None:
-        seconds = TIME_SECONDS[fold_key(per.group(1))]
-        stop = per.end()
+        stop, seconds = per
         return Quantity(start, stop, text[start:stop], number, number / seconds, "rate", noun, period=seconds)
     return Quantity(start, stop, text[start:stop], number, number, "count", noun)

@@ -202,7 +202,8 @@ def _question_facts(question_text: str) -> tuple[frozenset[str], frozenset[str],
 
 
 # "grow the installed base from 80,000 to 800,000 homes", "will put about 800,000 lifts on the
-# platform": the figure right after "to", "reach" or "put" is where the question says load is going.
+# platform", "is adding about 20 daily departures": the figure right after "to", "reach", "put" or
+# "add" is where the question says load is going.
 # ("handle up to 100,000 requests per second" is the load to size for, not growth.)
 _TOWARDS = re.compile(
     r"(?:\b(?:grow|grows|growing|grown|rise|rises|rising|increase|increases|increasing|expand|expands|expanding|jump|jumps|"
@@ -214,7 +215,7 @@ _TOWARDS = re.compile(
 
 @lru_cache(maxsize=256)
 def _question_targets(question_text: str) -> tuple[Quantity, ...]:
-    """The question's figures that say what the load grows to (not multipliers: "10x" is everywhere)."""
+    """The question's figures that say what the load grows to or by (not multipliers: "10x" is everywhere)."""
     return tuple(
         q for q in _question_facts(question_text)[2]
         if q.dimension in ("count", "rate") and _TOWARDS.search(question_text, max(0, q.start - 24), q.start)
