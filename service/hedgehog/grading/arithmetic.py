@@ -280,8 +280,9 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
     while i < len(quantities) - 1:
         chain_start = quantities[i]
         # "5 million players times 3 times 8 MB", "8 times 5 plus 2 times 20": a chain that opens after
-        # an operator has lost a factor or a term, so its result is not checked.
-        truncated = bool(_AFTER_OPERATOR.search(text, max(0, chain_start.start - 20), chain_start.start))
+        # an operator has lost a factor or a term, so its result is not checked. (Looked up only
+        # when a result is about to be checked: most figures start no chain.)
+        truncated: bool | None = None
         operands: list[tuple[str, Quantity]] = [("", chain_start)]
         j = i
         while j < len(quantities) - 1:
@@ -305,6 +306,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
                 operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)
+                if verdict is not None and truncated is None:
+                    truncated = bool(_AFTER_OPERATOR.search(text, max(0, chain_start.start - 20), chain_start.start))
                 if verdict is not None and not truncated:
                     computed, consistent, literal = verdict
                     expression = text[chain_start.start:quantities[j].end]

@@ -1,7 +1,7 @@
 """The rubric's and lexicon's vocabulary, compiled once per loaded rubric for fast matching."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hedgehog.grading.lexicon import Lexicon, compile_any
 from hedgehog.grading.matcher import CueIndex, CueMatcher
@@ -26,6 +26,8 @@ class CompiledRubric:
     # The words the rubric itself defines its stages with (what each covers, its concepts): a
     # sentence made of little else recites the framework instead of applying it.
     definition_words: frozenset[str] = frozenset()
+    # A figure's dimension -> (stage id, group id) of the groups a figure of that unit shows.
+    groups_by_dimension: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 _compiled_cache: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -55,6 +57,10 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         _heading_pattern(all_headings) if all_headings else None,
         frozenset(w for text in definition_text for w in words(text)),
     )
+    for s in rubric.stages:
+        for g in s.groups:
+            for dimension in dict.fromkeys(g.quantity_dimensions):
+                compiled.groups_by_dimension.setdefault(dimension, []).append((s.id, g.id))
     _compiled_cache[id(rubric)] = (rubric, compiled)
     return compiled
 
@@ -182,6 +188,12 @@ def lexicon_patterns(lexicon: Lexicon) -> LexiconPatterns:
     return patterns
 
 
+# A sentence that works something out says "so", "which is", "=", "times" ... Matched with the
+# other cues (one pass over the answer), not by a regex search of every sentence.
+DERIVATION = CueMatcher([
+    r"\b(so|which is|that'?s|that is|is about|is roughly|comes to|gives|means|=|equals|times|divided by|multiplied by)\b|=|×|\*"
+])
+
 _indexes: dict[tuple[int, int], tuple[CompiledRubric, LexiconPatterns, CueIndex]] = {}
 
 
@@ -192,7 +204,7 @@ def cue_index(compiled: CompiledRubric, lex: LexiconPatterns) -> CueIndex:
     cached = _indexes.get(key)
     if cached and cached[0] is compiled and cached[1] is lex:
         return cached[2]
-    matchers = [lex.recitals, lex.stage_definitions, lex.observability, lex.tie_phrases]
+    matchers = [lex.recitals, lex.stage_definitions, lex.observability, lex.tie_phrases, DERIVATION]
     for cs in compiled.stages:
         matchers += ([cs.markers] if cs.markers else []) + [m for _, m in cs.groups]
     index = CueIndex(matchers, whole_text=[lex.injection])

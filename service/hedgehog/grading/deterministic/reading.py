@@ -8,19 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from hedgehog.grading.arithmetic import ArithmeticCheck, check_arithmetic
-from hedgehog.grading.deterministic.patterns import AskedForPatterns, CompiledRubric, LexiconPatterns, cue_index
+from hedgehog.grading.deterministic.patterns import DERIVATION, AskedForPatterns, CompiledRubric, LexiconPatterns, cue_index
 from hedgehog.grading.matcher import fold_case
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.text import Sentence, split_sentences, words, words_of_lowered
 
 _LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
-_LIST_SEPARATORS = (",", ";", ":", "and", "plus")  # counted as plain substrings: never fewer than _LIST_SPLIT finds
 _BRACKETED = re.compile(r"\[[^\]]{0,3000}\]|\([^)]{0,1500}\)|\{[^}]{0,1500}\}")
-DERIVATION = re.compile(
-    r"\b(so|which is|that'?s|that is|is about|is roughly|comes to|gives|means|=|equals|times|divided by|multiplied by)\b|=|×|\*",
-    re.IGNORECASE,
-)
-
 
 @dataclass(eq=False)  # compared by identity: membership tests stay cheap
 class SentenceInfo:
@@ -39,7 +33,7 @@ class SentenceInfo:
     stopwords: frozenset[str] = frozenset()
     ties_back: bool = False
     word_count: int = 0
-    derivation: bool | None = None  # says "so", "=", "times" ...: set by works_out()
+    derivation: bool = False  # says "so", "=", "times" ... (see works_out())
 
     @cached_property
     def link_words(self) -> set[str]:
@@ -98,14 +92,11 @@ def read_answer(
     checks = check_arithmetic(answer, quantities)
     # A figure with the right unit is evidence of its group whatever nouns surround it
     # ("forty installs a week" is traffic even if "installs" is in no vocabulary).
-    by_dimension = [
-        (cs.stage.id, g.id, set(g.quantity_dimensions)) for cs in compiled.stages for g in cs.stage.groups if g.quantity_dimensions
-    ]
+    by_dimension = compiled.groups_by_dimension
     for info in infos:
         for q in info.concrete:
-            for sid, gid, dims in by_dimension:
-                if q.dimension in dims:
-                    info.figure_groups.setdefault(sid, set()).add(gid)
+            for sid, gid in by_dimension.get(q.dimension, ()):
+                info.figure_groups.setdefault(sid, set()).add(gid)
 
     for cs in compiled.stages:
         sid = cs.stage.id
@@ -141,6 +132,7 @@ def read_answer(
     # Monitoring words the question itself uses name its subject ("hurricane alerts", "a logging
     # pipeline"), not monitoring talk.
     monitoring = {i for i, hit in span_index.hits_of(lex.observability) if not _asked_about(hit, question_stems)}
+    derivations = {i for i, _ in span_index.hits_of(DERIVATION)}
     # Words the question already uses show no application, like numbers it already gives.
     not_content = lex.not_content_words | question_words
     for info, piece in zip(infos, pieces):
@@ -161,6 +153,7 @@ def read_answer(
             )
         )
         info.observability = index in monitoring
+        info.derivation = index in derivations
         info.is_list = _is_list(info.sentence.text, piece, info, lex)
     _lend_headers(infos)
     notes = []
@@ -173,10 +166,12 @@ def read_answer(
 def _lend_headers(infos: list[SentenceInfo]) -> None:
     """A short heading or question ("Which gives way first?", "Growth:") frames the sentence that
     answers it: its stage cues count there, where the substance is."""
-    original = [({sid: dict(g) for sid, g in i.groups.items()}, dict(i.markers)) for i in infos]  # lend only what a sentence says itself
-    for k, (header, (header_groups, header_markers)) in enumerate(zip(infos, original)):
+    # A header lends only what it says itself, and it always can: only an applied sentence is
+    # lent to, and an applied sentence is never a header, so no header has been lent to yet.
+    for k, header in enumerate(infos):
         if header.applied or header.injected or header.is_list or header.word_count > 8:
             continue
+        header_groups, header_markers = header.groups, header.markers
         if not (header_groups or header_markers):
             continue
         # The answer to "Which gives way first?" may be a fragment ("Packing is.") and then the substance.
@@ -263,8 +258,8 @@ def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) 
     """A run of short items that are framework words or technique names, with nothing applied."""
     if len(info.concrete) > 1 and sum(1 for q in info.concrete if not _recited(q, lex)) > 1:
         return False  # two real estimates: this is applied, whatever its shape
-    separators = sum(lowered.count(sep) for sep in _LIST_SEPARATORS)
-    if separators < 3:
+    separators = lowered.count(",") + lowered.count(";") + lowered.count(":") + lowered.count("and") + lowered.count("plus")
+    if separators < 3:  # plain substrings: never fewer than _LIST_SPLIT finds
         return False  # fewer than four items, whatever they are
     items = [i.strip(" .'\"-") for i in _LIST_SPLIT.split(text)]
     items = [i for i in items if i]
@@ -309,8 +304,4 @@ def _item_has_cue(item: str, info: SentenceInfo) -> bool:
 
 def works_out(info: SentenceInfo) -> bool:
     """Two or more concrete figures joined by a derivation ("x times y, so z")."""
-    if len(info.concrete) < 2:
-        return False
-    if info.derivation is None:  # asked once per stage: remembered
-        info.derivation = bool(DERIVATION.search(info.sentence.text))
-    return info.derivation
+    return len(info.concrete) >= 2 and info.derivation
