@@ -11,6 +11,7 @@ from hedgehog.grading.lexicon import load_lexicon
 from hedgehog.grading.matcher import (
     DIGITS_LAST,
     DIGITS_START,
+    FIRST_WORD,
     SENTENCE_START,
     CueIndex,
     gapped_start,
@@ -76,7 +77,10 @@ def test_sentence_hits_are_exactly_finditer_over_each_sentence(text):
 def test_starts_are_where_every_match_begins():
     assert pattern_starts(r"\bpeaks?\b") == {"peak"}
     assert pattern_starts(r"\b(two|three) ?fold\b") == {"two fold", "twofold", "three fold", "threefold"}
-    assert pattern_starts(r"^\W*peaks?:") == {SENTENCE_START}
+    assert pattern_starts(r"^\W*peaks?:") == {FIRST_WORD + "peak:", FIRST_WORD + "peaks:"}
+    assert pattern_starts(r"^\W*(the|our) (problem|issue)") == {FIRST_WORD + f"{a} {b}" for a in ("the", "our") for b in ("problem", "issue")}
+    assert pattern_starts(r"^\W*\d+ users") == {SENTENCE_START}  # no literal first word
+    assert pattern_starts(r"^peaks?:") == {SENTENCE_START}
     assert pattern_starts(r"\b\d+(\.\d+)?\s*x") == {DIGITS_START}
     assert pattern_starts(r"\d\s*(kb|mb)\b|\bkilobytes?") == {DIGITS_LAST, "kilobyte"}
     assert pattern_starts(r"\d\d") is None  # could start anywhere in a run of digits
@@ -99,6 +103,14 @@ def test_anchors_are_literals_every_match_contains():
     assert pattern_anchors(r"\bdashboards?\b") == {"dashboard"}
     assert pattern_anchors(r"\b(kilo|mega)(bytes?|bits?)\b") == {"kilo", "mega"}
     assert pattern_anchors(r"\d+\s*x") is None
+
+
+def test_a_first_word_cue_is_tried_only_where_the_sentence_opens_with_it():
+    matcher = CueMatcher([r"^\W*(peaks?|growth)\s*:"])
+    text = "-- peaks: at 8pm. the growth: 4x. ** growth: 2x. growth is slow, peak: 3x."
+    spans = [(0, 17), (18, 33), (34, 48), (49, len(text))]
+    hits = list(matcher.find_in_spans(CueIndex([matcher]).scan(text, spans)))
+    assert hits == [(0, "-- peaks:"), (2, "** growth:")]
 
 
 def test_matches_stay_inside_sentences_and_caret_is_sentence_start():

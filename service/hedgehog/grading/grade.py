@@ -43,6 +43,8 @@ _UNREADABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def validate_text(text: str, what: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text  # the usual case, found by two scans in C far faster than the regex's
     found = _UNREADABLE.search(text)
     if found:
         kind = "a NUL character" if found.group(0) == "\x00" else "an unpaired surrogate (invalid Unicode)"
@@ -51,7 +53,7 @@ def validate_text(text: str, what: str) -> str:
 
 
 def validate_answer(answer: str) -> str:
-    if not isinstance(answer, str) or not answer.strip():
+    if not isinstance(answer, str) or not answer or answer.isspace():
         raise EmptyAnswerError("the answer is empty: write an answer to grade")
     if len(answer) > MAX_ANSWER_CHARS:
         raise AnswerTooLongError(

@@ -88,6 +88,10 @@ SENTENCE_START, DIGITS_START, DIGITS_LAST = "\x00^", "\x00d+", "\x00d$"
 # Or a fixed number of characters before a literal ("i.d use": "d use", two back), written
 # GAPPED + count + GAPPED + literal.
 GAPPED = "\x01"
+# Or at a sentence's start whose first word begins with a literal (^\W*(growth|peaks?)...),
+# written FIRST_WORD + literal: the literal finds the few sentences worth trying.
+FIRST_WORD = "\x02"
+_WORD_CHAR = re.compile(r"\w")
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT)
 
 
@@ -187,7 +191,7 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
     for k, (op, arg) in enumerate(items):
         rest = items[k + 1:]
         if op is _c.AT and arg is _c.AT_BEGINNING and not flags & re.MULTILINE:
-            return {(SENTENCE_START, False, None)}
+            return _first_word_starts(rest, flags) or {(SENTENCE_START, False, None)}
         if op is _c.AT and arg is _c.AT_BOUNDARY:
             bounded = True
             continue
@@ -244,6 +248,22 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
     return {("", False, None)}
 
 
+def _is_non_word_run(op, arg) -> bool:
+    """\\W*"""
+    return op is _c.MAX_REPEAT and arg[0] == 0 and list(arg[2]) == [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_NOT_WORD)])]
+
+
+def _first_word_starts(items: list, flags: int) -> set[_Start] | None:
+    """After ^: \\W* and then literals that begin with a word character. Such a literal must be
+    the sentence's first word, and the match starts at the sentence's start."""
+    if not items or not _is_non_word_run(*items[0]):
+        return None
+    following = _starts(items[1:], flags)
+    if not following or any(not f or not is_literal_start(f) or not _is_word_char(f[0]) for f, _, _ in following):
+        return None
+    return {(FIRST_WORD + f, False, None) for f, _, _ in following}
+
+
 def _gapped_starts(items: list, back: int, flags: int) -> set[_Start] | None:
     """After `back` known characters, single characters of any kind ("i.d": the apostrophe) and then
     literals: every match starts a fixed distance before one of those literals."""
@@ -261,8 +281,9 @@ def _gapped_starts(items: list, back: int, flags: int) -> set[_Start] | None:
 
 
 def is_literal_start(start: str) -> bool:
-    """A start the automaton looks up as text: not a sentence start, a run of digits or a gapped start."""
-    return not start.startswith(("\x00", GAPPED))
+    """A start the automaton looks up as text: not a sentence start, a run of digits, a gapped
+    start or a first word."""
+    return not start.startswith(("\x00", GAPPED, FIRST_WORD))
 
 
 def gapped_start(start: str) -> tuple[int, str] | None:
@@ -407,8 +428,9 @@ class CueIndex:
         self.match = [cue.regex.match for cue in self.cues]
         # literal -> (ids of cues it starts after a \b, ids of cues it starts otherwise, ids of cues
         #             that contain it, whole-text cues it starts, (id, characters back) of cues
-        #             that start a fixed distance before it)
-        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue], list[tuple[int, int]]]] = {}
+        #             that start a fixed distance before it, ids of cues it starts as a sentence's
+        #             first word)
+        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue], list[tuple[int, int]], list[int]]] = {}
         self.at_sentence_start: list[int] = []
         self.at_digits: list[tuple[int, str, frozenset[str] | None]] = []
         self.scanned: list[int] = []  # cues with no known start: run over sentences
@@ -417,9 +439,11 @@ class CueIndex:
                 for start in cue.starts:
                     gap = gapped_start(start)
                     if gap is not None:
-                        by_literal.setdefault(gap[1], ([], [], [], [], []))[4].append((cid, gap[0]))
+                        by_literal.setdefault(gap[1], ([], [], [], [], [], []))[4].append((cid, gap[0]))
+                    elif start.startswith(FIRST_WORD):
+                        by_literal.setdefault(start[1:], ([], [], [], [], [], []))[5].append(cid)
                     elif is_literal_start(start):
-                        entry = by_literal.setdefault(start, ([], [], [], [], []))
+                        entry = by_literal.setdefault(start, ([], [], [], [], [], []))
                         entry[0 if start in cue.bounded_starts else 1].append(cid)
                 if SENTENCE_START in cue.starts:
                     self.at_sentence_start.append(cid)
@@ -427,16 +451,18 @@ class CueIndex:
             else:
                 self.scanned.append(cid)
                 for a in cue.anchors or ():
-                    by_literal.setdefault(a, ([], [], [], [], []))[2].append(cid)
+                    by_literal.setdefault(a, ([], [], [], [], [], []))[2].append(cid)
         self.whole_text_cues = {c for m in whole_text for c in m.cues if c.plain_starts}
         for cue in self.whole_text_cues:
             for start in cue.starts:
-                by_literal.setdefault(start, ([], [], [], [], []))[3].append(cue)
+                by_literal.setdefault(start, ([], [], [], [], [], []))[3].append(cue)
         self.automaton = ahocorasick.Automaton()
-        for literal, (bounded, free, containing, whole, gapped) in sorted(by_literal.items()):
+        for literal, (bounded, free, containing, whole, gapped, first_word) in sorted(by_literal.items()):
             # The rarely used lists travel together as None when all are empty: most literals
             # only start cues, and the scan's loop over the answer's literals is its hot path.
-            rare = (tuple(containing), tuple(whole), tuple(gapped)) if containing or whole or gapped else None
+            rare = None
+            if containing or whole or gapped or first_word:
+                rare = (tuple(containing), tuple(whole), tuple(gapped), tuple(first_word))
             self.automaton.add_word(literal, (len(literal) - 1, tuple(bounded), tuple(free), rare))
         if by_literal:
             self.automaton.make_automaton()
@@ -498,6 +524,9 @@ class AnswerScan:
                     for cid, back in rare[2]:
                         if start - back >= starts[i]:  # the match would start inside the same sentence
                             add(cid * width + start - back)
+                    if rare[3] and (start == starts[i] or _WORD_CHAR.search(lowered, starts[i], start) is None):
+                        for cid in rare[3]:  # the sentence's first word: try the cue at its start
+                            add(cid * width + starts[i])
         for cid in index.at_sentence_start:
             candidates += [cid * width + a for a in starts]
         if index.at_digits:

@@ -219,7 +219,9 @@ def _with_unit(
         return Quantity(start, end, text[start:end], 2, 2, "multiplier")
     unit = vocab.unit_pattern.match(text, end)
     if unit:
-        name = fold_key(unit.group(1))
+        name = unit.group(1).lower()
+        if name not in vocab.unit_by_name:
+            name = fold_key(unit.group(1))  # "Mbpſ": the regex matched it case-insensitively as "mbps"
         dimension, factor = vocab.unit_by_name[name]
         if name in {"x", "×", "times"} and _OPERAND_FOLLOWS.match(text, end + len(unit.group(0))):
             unit = None  # "10 x 5", "180k times 5 Mbps": an operator, not a multiplier

@@ -4,8 +4,11 @@ quote is a verbatim substring of the answer."""
 import re
 from typing import NamedTuple
 
+from hedgehog.grading.matcher import fold_key
+
 # A sentence ends at . ! ? (not inside a number like 1.5 or an abbreviation like e.g.) or at a line break.
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|incl|est|mr|mrs|dr|no|fig|al)\.)$", re.IGNORECASE)
+_ABBREVIATED = ("e.g", "i.e", "vs", "etc", "approx", "incl", "est", "mr", "mrs", "dr", "no", "fig", "al")
+_ABBREVIATIONS = re.compile(rf"(?:\b(?:{'|'.join(map(re.escape, _ABBREVIATED))})\.)$", re.IGNORECASE)
 # "at 11 p.m. the line runs ...": a time of day ends a sentence only when a capital follows.
 _TIME_OF_DAY = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _NEXT_LOWER = re.compile(r"\s+[a-z]")
@@ -71,7 +74,13 @@ def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sen
     for match in _SENTENCE_END.finditer(segment):
         stop = start + match.end()
         # Only the sentence's tail can end in an abbreviation; \b still sees the text before it.
-        if _ABBREVIATIONS.search(answer, max(cursor, start + match.start() - 8), start + match.start() + 1):
+        # (The plain suffix test first: the regex search costs more, and most ends are no abbreviation.)
+        dot = start + match.start()
+        if (
+            answer[dot] == "."
+            and fold_key(answer[max(cursor, dot - 8):dot]).endswith(_ABBREVIATED)
+            and _ABBREVIATIONS.search(answer, max(cursor, dot - 8), dot + 1)
+        ):
             continue
         if _TIME_OF_DAY.search(answer, max(cursor, stop - 5), stop) and _NEXT_LOWER.match(answer, stop, end):
             continue

@@ -53,7 +53,7 @@ def grade_answer(answer: str, question, rubric: Rubric, lexicon: Lexicon, grader
     if any(i.injected for i in infos):
         flags.append("injection")
 
-    verdicts = {cs.stage.id: score_stage(cs, analyses[cs.stage.id], analyses, checks, answer) for cs in compiled.stages}
+    verdicts = {cs.stage.id: score_stage(cs, analyses[cs.stage.id], analyses, checks) for cs in compiled.stages}
 
     # Keyword stuffing: most of what touches the framework is bare lists or recited slogans.
     cue_sentences = [i for i in infos if not i.injected and (i.groups or i.markers)]

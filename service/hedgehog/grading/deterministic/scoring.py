@@ -32,7 +32,6 @@ def score_stage(
     analysis: StageAnalysis,
     analyses: dict[str, StageAnalysis],
     checks: list[ArithmeticCheck],
-    answer: str,
 ) -> StageVerdict:
     stage = cs.stage
     sentences = analysis.primary + [s for s in analysis.secondary + analysis.embedded if s not in analysis.primary]
@@ -96,7 +95,7 @@ def score_stage(
         extra.append("Check the arithmetic: " + "; ".join(c.describe() for c in wrong) + ".")
         if score == 4:
             score = 3
-    evidence = _evidence(stage.id, analysis, applied or sentences, answer)
+    evidence = _evidence(stage.id, analysis, applied or sentences)
     return StageVerdict(score, groups, evidence, missing if score < 4 else [], extra)
 
 
@@ -135,7 +134,7 @@ def excellent(
     raise ValueError(f"unknown excellence check {check!r}")
 
 
-def _evidence(stage_id: str, analysis: StageAnalysis, candidates: list[SentenceInfo], answer: str) -> list[str]:
+def _evidence(stage_id: str, analysis: StageAnalysis, candidates: list[SentenceInfo]) -> list[str]:
     def weight(s: SentenceInfo) -> tuple[float, int]:
         groups = s.groups.get(stage_id, {})
         strength = 2 * s.markers.get(stage_id, 0) + len(groups) + len(s.concrete) + (1 if s in analysis.primary else 0)
@@ -143,11 +142,11 @@ def _evidence(stage_id: str, analysis: StageAnalysis, candidates: list[SentenceI
 
     chosen = sorted(candidates, key=weight)[:MAX_EVIDENCE]
     chosen.sort(key=lambda s: s.sentence.start)
-    return [_quote(s.sentence, answer) for s in chosen]
+    return [_quote(s.sentence) for s in chosen]
 
 
-def _quote(sentence: Sentence, answer: str) -> str:
-    text = answer[sentence.start:sentence.end]
+def _quote(sentence: Sentence) -> str:
+    text = sentence.text  # the answer's own characters: evidence is always a verbatim substring
     if len(text) <= MAX_QUOTE_CHARS:
         return text
     cut = text.rfind(" ", 0, MAX_QUOTE_CHARS)

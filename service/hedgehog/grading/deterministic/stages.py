@@ -103,6 +103,7 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
     n_stages = len(stage_ids)
     within, across = _transitions(n_stages)
     states = range(2 * n_stages + 1)
+    last_state = 2 * n_stages
     expanded = [row[:n_stages] + [row[none]] * (n_stages + 1) for row in emissions]
     score = expanded[0][:n_stages] + [_IMPOSSIBLE] * n_stages + [expanded[0][-1]]
     back: list[list[int]] = []
@@ -110,10 +111,12 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
         columns = within if infos[i].sentence.paragraph == infos[i - 1].sentence.paragraph else across
         row, ptr = [], []
         for cur in range(n_stages):
-            # max over (score + transition, previous state): ties go to the later state.
-            best, arg = max(zip(map(add, score, columns[cur]), states))
+            # The best previous state by score + transition; ties go to the later state.
+            totals = list(map(add, score, columns[cur]))
+            best = max(totals)
+            totals.reverse()
             row.append(best + expanded[i][cur])
-            ptr.append(arg)
+            ptr.append(last_state - totals.index(best))
         # "No stage" after stage k is reached only from k or from itself, at no cost (the same
         # max as above, without the impossible transitions).
         silence = expanded[i][none]
