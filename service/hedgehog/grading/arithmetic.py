@@ -22,6 +22,11 @@ _PER_SOMETHING = re.compile(r"\b(?:at|of|with|by|each|per)\s*(?:about|roughly|ar
 _DIV = re.compile(r"^\s*,?\s*(?:and\s+)?(?:divided by|/|over)\s*(?:a|an|about|roughly|the)?\s*$", re.IGNORECASE)
 # "5 million in 60 seconds is 83,000 a second": an amount within a duration, read as a rate.
 _WITHIN = re.compile(r"^\s*(?:in|within|inside)\s*(?:a|an|about|roughly|the|under|just)?\s*$", re.IGNORECASE)
+# What each of _MUL, _PLUS, _FOR, _DIV and _WITHIN opens with: one test spares all five on most
+# gaps between figures, which are prose.
+_OPERATOR_OPENS = re.compile(
+    r"\s*,?\s*(?:and\s+)?(?:times|×|x|\*|multiplied by|\+|for|divided by|/|over|in|within|inside)", re.IGNORECASE
+)
 _EQ = re.compile(
     r"^(?:[^\d.;:!?]{0,60}?(?:=|≈|~|\bis\b|\bare\b|\bequals\b|\bgives\b|\bmakes\b|\bcomes to\b|\bthat'?s\b|\bso\b|\bwhich is\b|\bgets? (?:you|us)\b|\bto get\b|→|->)"
     r"|\s*,)\s*(?:about|roughly|around|approximately|~|only|just|nearly|almost|call it|so)?\s*$",
@@ -208,10 +213,6 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
             continue  # data per period is a rate: _restated_rates has it
         if math.isclose(a.value / a.number, b.value / b.number):
             continue  # the same unit: two amounts, not one converted
-        gap = text[a.end:b.start]
-        restates = _RESTATE_AS if a.dimension == "time" else _RESTATE_DATA_AS
-        if _PER_SOMETHING.search(text, max(0, a.start - 12), a.start):
-            continue  # "15,600 calls a month; at 8 minutes, roughly 2,080 hours": a per-item figure times a count
         # A restatement looks like a conversion: a larger unit with a smaller number ("25 MB a frame,
         # so 37.5 GB a flight" is a total), and at most a unit slip apart ("8 MB a save, so 6 TB a day").
         larger_unit = b.value / b.number > a.value / a.number
@@ -219,7 +220,12 @@ def _restated_durations(text: str, quantities: list[Quantity]) -> list[Arithmeti
             continue
         if _off_by(a.value, b.value) > 1001:
             continue
-        if not restates.match(gap) or _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
+        restates = _RESTATE_AS if a.dimension == "time" else _RESTATE_DATA_AS
+        if not restates.match(text[a.end:b.start]):
+            continue
+        if _PER_SOMETHING.search(text, max(0, a.start - 12), a.start):
+            continue  # "15,600 calls a month; at 8 minutes, roughly 2,080 hours": a per-item figure times a count
+        if _OPERAND_BEFORE.search(text, max(0, a.start - 16), a.start):
             continue  # "x 13 weeks is 15,800 hours" ends a calculation: the chain check has it
         consistent = _off_by(a.value, b.value) <= RESTATEMENT_TOLERANCE if a.value > 0 and b.value > 0 else True
         checks.append(
@@ -288,21 +294,22 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
         while j < len(quantities) - 1:
             nxt = quantities[j + 1]
             gap = text[quantities[j].end:nxt.start]
-            if _MUL.match(gap):
+            operator = _OPERATOR_OPENS.match(gap) is not None
+            if operator and _MUL.match(gap):
                 operands.append(("*", nxt))
-            elif _PLUS.match(gap):
+            elif operator and _PLUS.match(gap):
                 operands.append(("+", nxt))
             elif (
-                nxt.dimension == "time" and _per_period(quantities[j]) and _FOR.match(gap)
+                operator and nxt.dimension == "time" and _per_period(quantities[j]) and _FOR.match(gap)
                 and len(operands) == 1 and not _PER_SOMETHING.search(text, max(0, quantities[j].start - 12), quantities[j].start)
             ):
                 operands.append(("*", nxt))
             elif text.startswith("24/7", quantities[j].start):
                 break  # round the clock, not a division
-            elif _DIV.match(gap) and (nxt.dimension == "time" or not _said_over(gap)):
+            elif operator and _DIV.match(gap) and (nxt.dimension == "time" or not _said_over(gap)):
                 # "over a 10-hour day" divides only when a rate comes out; "over three days" is a duration.
                 operands.append(("/over" if _said_over(gap) else "/", nxt))
-            elif nxt.dimension == "time" and _WITHIN.match(gap):
+            elif operator and nxt.dimension == "time" and _WITHIN.match(gap):
                 operands.append(("/over", nxt))  # like "over": only a rate stated next is checked
             elif len(operands) > 1 and _EQ.match(gap):
                 verdict = _evaluate(operands, nxt)

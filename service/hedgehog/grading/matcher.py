@@ -415,7 +415,7 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> li
 
 def fold_key(word: str) -> str:
     """A regex match's text as a dictionary key: "Mbpſ" finds "mbps"."""
-    return word.translate(_ASCII_FOLDS).lower()
+    return word.lower() if word.isascii() else word.translate(_ASCII_FOLDS).lower()
 
 
 class CueIndex:
@@ -530,7 +530,7 @@ class AnswerScan:
         for cid in index.at_sentence_start:
             candidates += [cid * width + a for a in starts]
         if index.at_digits:
-            runs = self._digit_runs(owner)
+            runs = self._digit_runs(starts)
             for cid, kind, follow in index.at_digits:
                 base = cid * width
                 first = kind == DIGITS_START
@@ -568,17 +568,12 @@ class AnswerScan:
         self._results = results
         self._whole = whole
 
-    def _digit_runs(self, owner: list[int]) -> list[tuple[int, int, str]]:
-        """(first digit, end, next character but whitespace) of every run of digits inside a
-        sentence, as positions in the answer; "" when the sentence ends first."""
+    def _digit_runs(self, starts: list[int]) -> list[tuple[int, int, str]]:
+        """(first digit, end, next character but whitespace) of every run of digits in a sentence,
+        as positions in the answer; "" when the sentence ends first."""
         runs = []
-        for m in _DIGIT_RUN.finditer(self.lowered):
-            a, b = m.span()
-            i = owner[a]
-            if i >= 0 and owner[b - 1] == i:
-                after = m.start(1)
-                follow = m.group(1) if after < len(owner) and owner[after] == i else ""
-                runs.append((a, b, follow))
+        for piece, base in zip(self.pieces, starts):
+            runs += [(base + m.start(), base + m.end(), m.group(1)) for m in _DIGIT_RUN.finditer(piece)]
         return runs
 
     def matches(self, cue: _Cue) -> list[tuple[int, re.Match[str]]]:
@@ -613,9 +608,12 @@ class AnswerScan:
         """Matches of the matcher's cues over the whole answer, as finditer would find them; the
         matcher must have been given to the index as a whole-text one."""
         out = []
+        literal_cues, whole = self._index.whole_text_cues, self._whole
         for cue in matcher.cues:
-            if cue not in self._index.whole_text_cues:
+            if cue not in literal_cues:
                 out += cue.regex.finditer(self.lowered)  # no literal start: a plain scan
                 continue
-            out += matches_at(cue.regex, self.lowered, sorted(set(self._whole.get(cue, ()))))
+            starts = whole.get(cue)
+            if starts:  # most cues' literals are nowhere in the answer
+                out += matches_at(cue.regex, self.lowered, sorted(set(starts)))
         return out

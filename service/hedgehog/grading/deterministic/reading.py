@@ -13,7 +13,9 @@ from hedgehog.grading.matcher import fold_case
 from hedgehog.grading.quantities import Quantity, find_quantities
 from hedgehog.grading.text import Sentence, split_sentences, words, words_of_lowered
 
-_LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
+# [,;:]|\band\b|\bplus\b, written to open with one character class: the regex engine then
+# skips ahead to those characters instead of trying three branches at every position.
+_LIST_SPLIT = re.compile(r"[,;:ap](?:(?<=[,;:])|(?<=\ba)nd\b|(?<=\bp)lus\b)", re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]{0,3000}\]|\([^)]{0,1500}\)|\{[^}]{0,1500}\}")
 
 @dataclass(eq=False)  # compared by identity: membership tests stay cheap
@@ -293,7 +295,8 @@ def _defines_the_framework(tokens: list[str], lex: LexiconPatterns, definition_w
 
 
 def _recited(q: Quantity, lex: LexiconPatterns) -> bool:
-    return any(abs(q.value - v) < 1e-9 for v in lex.recited_figures.get(q.dimension, ()))
+    figures = lex.recited_figures.get(q.dimension)
+    return bool(figures) and any(abs(q.value - v) < 1e-9 for v in figures)
 
 
 def _item_has_cue(item: str, info: SentenceInfo) -> bool:

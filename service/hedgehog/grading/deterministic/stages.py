@@ -93,7 +93,14 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
         if not (info.groups or info.markers or info.heading is not None):
             emissions.append(list(silent))  # nothing in it speaks for any stage
             continue
-        row = [emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION]
+        if info.heading is None and not info.injected:
+            # emission() of a stage the sentence has no cue for is 0.0: compute only the others.
+            row = list(silent)
+            for k, cs in enumerate(compiled.stages):
+                if cs.stage.id in info.groups or cs.stage.id in info.markers:
+                    row[k] = emission(info, cs)
+        else:
+            row = [emission(info, cs) for cs in compiled.stages] + [_NONE_EMISSION]
         # A paragraph's opening sentence usually announces its stage: its markers weigh more.
         if info.markers and (i == 0 or info.sentence.paragraph != infos[i - 1].sentence.paragraph):
             for k, sid in enumerate(stage_ids):
