@@ -132,7 +132,8 @@ _OPERATOR_BEFORE = re.compile(r"(?:\d|\d\s?[a-z%]+)\s*(?:times|x|×|\*|divided b
 _ARTICLES = frozenset({"a", "an"}) | _VAGUE_WORDS
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, lowered: str | None = None) -> list[Quantity]:
+    """`lowered`: fold_case(text), when the caller has it already."""
     vocab = _vocabulary()
     found: list[Quantity] = []
     claimed = bytearray(len(text) + 1)  # characters already part of a quantity
@@ -170,7 +171,7 @@ def find_quantities(text: str) -> list[Quantity]:
         found.append(q)
         claimed[q.start:q.end] = b"\x01" * (q.end - q.start)
 
-    for m in _word_numbers(text, vocab):
+    for m in _word_numbers(text, vocab, fold_case(text) if lowered is None else lowered):
         start, end = m.span()
         if claimed.find(1, start, end) != -1:
             continue
@@ -196,10 +197,9 @@ def _numbers(text: str) -> list[re.Match[str]]:
     return matches_at(_NUMBER, text, (m.start() for m in _NUMBER_START.finditer(text)))
 
 
-def _word_numbers(text: str, vocab: _Vocabulary) -> list[re.Match[str]]:
+def _word_numbers(text: str, vocab: _Vocabulary, lowered: str) -> list[re.Match[str]]:
     """What vocab.word_number.finditer(text) finds, trying the pattern only where a number word
     starts. A bare "a" not followed by a space or hyphen is skipped: it can never be a quantity."""
-    lowered = fold_case(text)
     candidates = [m.start() for m in _ARTICLE.finditer(lowered)]
     candidates += [end - length + 1 for end, length in vocab.word_number_starts.iter(lowered)]
     candidates.sort()

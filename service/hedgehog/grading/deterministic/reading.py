@@ -78,7 +78,7 @@ def read_answer(
                     info.injected = True
 
     question_words, question_stems, question_quantities = _question_facts(question_text)
-    quantities = find_quantities(answer)
+    quantities = find_quantities(answer, lowered)
     owner = span_index.owner  # the sentence of each character, -1 between sentences
     targets = _question_targets(question_text)
     targeted = [cs.stage.id for cs in compiled.stages if cs.stage.marked_by_target] if targets else []
