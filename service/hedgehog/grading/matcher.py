@@ -207,12 +207,10 @@ def _starts(items: list, flags: int, asserted: bool = False, bounded: bool = Fal
             prefix = "".join(run).lower()
             if len(prefix) < _SHORT_PREFIX:  # "t(wo|hree)", "the (main|key) ": worth extending
                 following = _starts(rest[len(run) - 1:], flags)
-                if (
-                    following
-                    and len(following) <= _MAX_EXTENSIONS
-                    and all(f and is_literal_start(f) for f, _, _ in following)
-                ):
-                    return {(prefix + f, bounded, None) for f, _, _ in following}
+                if following and all(f and is_literal_start(f) for f, _, _ in following):
+                    extensions = _at_most(_MAX_EXTENSIONS, {f for f, _, _ in following})
+                    if extensions:
+                        return {(prefix + f, bounded, None) for f in extensions}
                 if len(prefix) == 1 and prefix.isalnum():  # "i.d use": found by "d use", two back
                     gapped = _gapped_starts(rest[len(run) - 1:], 1, flags)
                     if gapped:
@@ -262,6 +260,17 @@ def _first_word_starts(items: list, flags: int) -> set[_Start] | None:
     if not following or any(not f or not is_literal_start(f) or not _is_word_char(f[0]) for f, _, _ in following):
         return None
     return {(FIRST_WORD + f, False, None) for f, _, _ in following}
+
+
+def _at_most(count: int, literals: set[str]) -> set[str] | None:
+    """The literals, cut to a common length where there are too many ("for (any|the) (automated
+    |ai )?(scoring|grading)": "for any a", "for the s" ...), or None when even one character is too
+    many. Any prefix of a match's start is still where it starts."""
+    width = max(len(f) for f in literals)
+    while len(literals) > count and width > 1:
+        width -= 1
+        literals = {f[:width] for f in literals}
+    return literals if len(literals) <= count else None
 
 
 def _gapped_starts(items: list, back: int, flags: int) -> set[_Start] | None:
@@ -427,10 +436,10 @@ class CueIndex:
         self.ids = {cue: cid for cid, cue in enumerate(self.cues)}
         self.match = [cue.regex.match for cue in self.cues]
         # literal -> (ids of cues it starts after a \b, ids of cues it starts otherwise, ids of cues
-        #             that contain it, whole-text cues it starts, (id, characters back) of cues
-        #             that start a fixed distance before it, ids of cues it starts as a sentence's
-        #             first word)
-        by_literal: dict[str, tuple[list[int], list[int], list[int], list[_Cue], list[tuple[int, int]], list[int]]] = {}
+        #             that contain it, (whole-text cue, whether a \b precedes) of cues it starts,
+        #             (id, characters back) of cues that start a fixed distance before it, ids of
+        #             cues it starts as a sentence's first word)
+        by_literal: dict[str, tuple[list[int], list[int], list[int], list[tuple[_Cue, bool]], list[tuple[int, int]], list[int]]] = {}
         self.at_sentence_start: list[int] = []
         self.at_digits: list[tuple[int, str, frozenset[str] | None]] = []
         self.scanned: list[int] = []  # cues with no known start: run over sentences
@@ -455,7 +464,7 @@ class CueIndex:
         self.whole_text_cues = {c for m in whole_text for c in m.cues if c.plain_starts}
         for cue in self.whole_text_cues:
             for start in cue.starts:
-                by_literal.setdefault(start, ([], [], [], [], [], []))[3].append(cue)
+                by_literal.setdefault(start, ([], [], [], [], [], []))[3].append((cue, start in cue.bounded_starts))
         self.automaton = ahocorasick.Automaton()
         for literal, (bounded, free, containing, whole, gapped, first_word) in sorted(by_literal.items()):
             # The rarely used lists travel together as None when all are empty: most literals
@@ -506,8 +515,9 @@ class AnswerScan:
             for last, (length, bounded, free, rare) in index.automaton.iter(lowered):
                 start = last - length
                 if rare is not None:
-                    for cue in rare[1]:
-                        whole.setdefault(cue, []).append(start)
+                    for cue, bounded_start in rare[1]:
+                        if not (bounded_start and start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_")):
+                            whole.setdefault(cue, []).append(start)  # (no \b before "rate" in "bitrate")
                 i = owner[start]
                 if i < 0 or owner[last] != i:
                     continue
