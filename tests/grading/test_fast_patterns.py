@@ -10,7 +10,7 @@ from hedgehog.grading import arithmetic
 from hedgehog.grading.deterministic.reading import _LIST_SPLIT
 from hedgehog.grading.errors import UnreadableTextError
 from hedgehog.grading.grade import validate_text
-from hedgehog.grading.text import _SENTENCE_END
+from hedgehog.grading.text import _SENTENCE_END, split_sentences
 
 PLAIN_SENTENCE_END = re.compile(r"(?:[.!?]+[\"')\]]*|-->)(?=\s+|$)")
 PLAIN_LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
@@ -59,3 +59,15 @@ def test_readable_text_passes_the_fast_path(text):
 def test_unreadable_text_is_refused_with_its_position(text, where):
     with pytest.raises(UnreadableTextError, match=re.escape(where)):
         validate_text(text, "answer")
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("At 11 P.M. the line runs 8 trains. Then it calms.", ["At 11 P.M. the line runs 8 trains.", "Then it calms."]),
+        ("We cache hot keys, E.G. the menu. Then we shard.", ["We cache hot keys, E.G. the menu.", "Then we shard."]),
+        ("It ends at 9 a.m. Then quiet. Or at 5 pm. then more.", ["It ends at 9 a.m.", "Then quiet.", "Or at 5 pm.", "then more."]),
+    ],
+)
+def test_the_plain_suffix_prechecks_keep_times_and_abbreviations_inside_sentences(text, sentences):
+    assert [s.text for s in split_sentences(text)] == sentences

@@ -84,7 +84,12 @@ def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sen
             and _ABBREVIATIONS.search(answer, max(cursor, dot - 8), dot + 1)
         ):
             continue
-        if _TIME_OF_DAY.search(answer, max(cursor, stop - 5), stop) and _NEXT_LOWER.match(answer, stop, end):
+        window = max(cursor, stop - 5)
+        if (
+            answer.endswith(("m.", "M."), window, stop)  # the plain test first, as for abbreviations
+            and _TIME_OF_DAY.search(answer, window, stop)
+            and _NEXT_LOWER.match(answer, stop, end)
+        ):
             continue
         _append(answer, cursor, stop, paragraph, out)
         cursor = stop

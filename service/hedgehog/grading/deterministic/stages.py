@@ -167,15 +167,15 @@ def assign_stages(infos: list[SentenceInfo], compiled: CompiledRubric, compact: 
 
     # A stage never addressed on its own may still surface inside others ("the retries pile on
     # top" within a bottleneck); repeated, applied mentions count as embedded evidence.
-    distinctive = {cs.stage.id for cs in compiled.stages if cs.stage.cue_weight >= 1}
-    # Only groups of full weight speak for the stage on their own: component nouns and mitigation
-    # words inside a calculation are not a bottleneck analysis.
-    telling = {cs.stage.id: {g.id for g in cs.stage.groups if g.weight >= 1} for cs in compiled.stages}
-    for sid, analysis in analyses.items():
-        if analysis.primary or analysis.secondary or sid not in distinctive:
+    for cs in compiled.stages:
+        sid, analysis = cs.stage.id, analyses[cs.stage.id]
+        if analysis.primary or analysis.secondary or cs.stage.cue_weight < 1:
             continue
         embedded = [i for i in infos if not i.injected and i.applied and i.groups.get(sid)]
-        if not any(telling[sid] & set(i.groups[sid]) for i in embedded):
+        # Only groups of full weight speak for the stage on their own: component nouns and
+        # mitigation words inside a calculation are not a bottleneck analysis.
+        telling = {g.id for g in cs.stage.groups if g.weight >= 1}
+        if not any(telling & set(i.groups[sid]) for i in embedded):
             continue
         if compact or len(embedded) >= 2 or any(len(i.groups[sid]) >= 2 for i in embedded):
             analysis.embedded = embedded
