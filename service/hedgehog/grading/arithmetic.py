@@ -295,6 +295,8 @@ def check_arithmetic(text: str, quantities: list[Quantity]) -> list[ArithmeticCh
             nxt = quantities[j + 1]
             gap = text[quantities[j].end:nxt.start]
             operator = _OPERATOR_OPENS.match(gap) is not None
+            if not operator and len(operands) == 1:
+                break  # prose between two figures: every branch below would end the chain
             if operator and _MUL.match(gap):
                 operands.append(("*", nxt))
             elif operator and _PLUS.match(gap):

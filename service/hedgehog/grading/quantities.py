@@ -255,7 +255,7 @@ def _with_unit(
         stop = noun_match.end()
     elif from_words:
         return None
-    if noun is None and _YEAR.match(text[start:end]):  # "in 2019"; "2,000 times 300" is no year
+    if noun is None and end - start == 4 and _YEAR.match(text[start:end]):  # "in 2019"; "2,000 times 300" is no year
         return None
     per = _per_time(text, stop)
     if per and noun is not None:
