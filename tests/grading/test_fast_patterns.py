@@ -10,7 +10,7 @@ from hedgehog.grading import arithmetic
 from hedgehog.grading.deterministic.reading import _LIST_SPLIT
 from hedgehog.grading.errors import UnreadableTextError
 from hedgehog.grading.grade import validate_text
-from hedgehog.grading.text import _SENTENCE_END, split_sentences
+from hedgehog.grading.text import _SENTENCE_END, split_sentences, words_of_lowered
 
 PLAIN_SENTENCE_END = re.compile(r"(?:[.!?]+[\"')\]]*|-->)(?=\s+|$)")
 PLAIN_LIST_SPLIT = re.compile(r"[,;:]|\band\b|\bplus\b", re.IGNORECASE)
@@ -71,3 +71,13 @@ def test_unreadable_text_is_refused_with_its_position(text, where):
 )
 def test_the_plain_suffix_prechecks_keep_times_and_abbreviations_inside_sentences(text, sentences):
     assert [s.text for s in split_sentences(text)] == sentences
+
+
+PLAIN_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "Z", "'", "’", "-", " ", ".", "1", "é", "\u0130", "rock", "n", "users"]), max_size=30).map("".join))
+def test_words_are_what_the_plain_word_pattern_finds_in_lower_case_text(text):
+    lowered = text.lower()
+    assert words_of_lowered(lowered) == PLAIN_WORD.findall(lowered)

@@ -17,8 +17,10 @@ _NEXT_LOWER = re.compile(r"\s+[a-z]")
 # (That is (?:[.!?]+["')\]]*|-->)(?=\s|$), written to open with one character class: the regex
 # engine then skips ahead to those characters instead of trying two branches everywhere.)
 _SENTENCE_END = re.compile(r"[.!?-](?:(?<=[.!?])[.!?]*[\"')\]]*|(?<=-)->)(?=\s|$)")
-# A word: letters, with apostrophes and hyphens inside ("users'" -> "users", "rock-'n'-roll").
-_WORD_TRIMMED = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
+# A word: letters, with apostrophes and hyphens inside ("users'" -> "users", "rock-'n'-roll"), in
+# text already lower case. (Runs of letters joined by runs of apostrophes and hyphens: the same
+# words as [a-z](?:[a-z'’-]*[a-z])?, found without backing off the end of every word.)
+_WORD_TRIMMED = re.compile(r"[a-z]+(?:['’-]+[a-z]+)*")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 

@@ -263,6 +263,8 @@ def _is_list(text: str, lowered: str, info: SentenceInfo, lex: LexiconPatterns) 
     separators = lowered.count(",") + lowered.count(";") + lowered.count(":") + lowered.count("and") + lowered.count("plus")
     if separators < 3:  # plain substrings: never fewer than _LIST_SPLIT finds
         return False  # fewer than four items, whatever they are
+    if len(info.content_words) > separators and info.heading is None and not lex.framework_heading.match(text):
+        return False  # the last test below, settled before splitting: there are at most separators + 1 items
     items = [i.strip(" .'\"-") for i in _LIST_SPLIT.split(text)]
     items = [i for i in items if i]
     if len(items) < 4:
