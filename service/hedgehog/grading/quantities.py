@@ -178,7 +178,7 @@ def find_quantities(text: str, lowered: str | None = None) -> list[Quantity]:
         word, scale = fold_key(m.group(1)), fold_key(m.group(2) or "")
         number = vocab.number_words[word] * (vocab.scale_words[scale] if scale else 1)
         q = _with_unit(text, start, end, number, vocab, from_words=not scale, word=word)
-        if q is None and _OPERATOR_BEFORE.search(text, max(0, start - 16), start) and word not in _ARTICLES:
+        if q is None and word not in _ARTICLES and _OPERATOR_BEFORE.search(text, max(0, start - 16), start):
             q = Quantity(start, end, text[start:end], number, number, "count")  # "52 times six": a factor
         if q is not None:
             if word in _VAGUE_WORDS:
