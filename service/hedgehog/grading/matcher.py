@@ -325,6 +325,11 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _only_non_word(text: str, start: int, end: int) -> bool:
+    """No word character in text[start:end] (\\W* covers it); the first character usually settles it."""
+    return not _is_word_char(text[start]) and _WORD_CHAR.search(text, start, end) is None
+
+
 def _has_upper_literal(pattern: str) -> bool:
     try:
         parsed = _parser.parse(pattern)
@@ -534,7 +539,7 @@ class AnswerScan:
                     for cid, back in rare[2]:
                         if start - back >= starts[i]:  # the match would start inside the same sentence
                             add(cid * width + start - back)
-                    if rare[3] and (start == starts[i] or _WORD_CHAR.search(lowered, starts[i], start) is None):
+                    if rare[3] and (start == starts[i] or _only_non_word(lowered, starts[i], start)):
                         for cid in rare[3]:  # the sentence's first word: try the cue at its start
                             add(cid * width + starts[i])
         for cid in index.at_sentence_start:

@@ -103,7 +103,7 @@ def _append(answer: str, start: int, end: int, paragraph: int, out: list[Sentenc
         start += 1
     while end > start and answer[end - 1].isspace():
         end -= 1
-    if end > start and _ALNUM.search(answer, start, end):
+    if end > start and (answer[start].isalnum() or _ALNUM.search(answer, start, end)):
         out.append(Sentence(len(out), paragraph, start, end, answer[start:end]))
 
 
