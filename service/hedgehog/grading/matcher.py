@@ -549,7 +549,9 @@ class AnswerScan:
             for cid, kind, follow in index.at_digits:
                 base = cid * width
                 first = kind == DIGITS_START
-                candidates += [base + (a if first else b - 1) for a, b, f in runs if follow is None or f in follow]
+                # Each cue looks only at the runs followed by a character it can continue with.
+                chosen = runs.values() if follow is None else [runs[f] for f in follow if f in runs]
+                candidates += [base + (a if first else b - 1) for group in chosen for a, b in group]
         candidates.sort()
 
         # Try each cue's regex at its places in order, skipping places inside its last match,
@@ -583,12 +585,19 @@ class AnswerScan:
         self._results = results
         self._whole = whole
 
-    def _digit_runs(self, starts: list[int]) -> list[tuple[int, int, str]]:
-        """(first digit, end, next character but whitespace) of every run of digits in a sentence,
-        as positions in the answer; "" when the sentence ends first."""
-        runs = []
+    def _digit_runs(self, starts: list[int]) -> dict[str, list[tuple[int, int]]]:
+        """Next character but whitespace ("" when the sentence ends first) -> (first digit, end) of
+        every run of digits in a sentence followed by it, as positions in the answer."""
+        runs: dict[str, list[tuple[int, int]]] = {}
         for piece, base in zip(self.pieces, starts):
-            runs += [(base + m.start(), base + m.end(), m.group(1)) for m in _DIGIT_RUN.finditer(piece)]
+            for m in _DIGIT_RUN.finditer(piece):
+                a, b = m.span()
+                follower = m.group(1)
+                found = runs.get(follower)
+                if found is None:
+                    runs[follower] = [(base + a, base + b)]
+                else:
+                    found.append((base + a, base + b))
         return runs
 
     def matches(self, cue: _Cue) -> list[tuple[int, re.Match[str]]]:
