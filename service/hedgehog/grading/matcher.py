@@ -521,7 +521,7 @@ class AnswerScan:
                 start = last - length
                 if rare is not None:
                     for cue, bounded_start in rare[1]:
-                        if not (bounded_start and start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_")):
+                        if not (bounded_start and start and _is_word_char(lowered[start - 1])):
                             whole.setdefault(cue, []).append(start)  # (no \b before "rate" in "bitrate")
                 i = owner[start]
                 if i < 0 or owner[last] != i:

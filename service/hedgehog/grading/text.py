@@ -80,10 +80,11 @@ def _split_line(answer: str, start: int, end: int, paragraph: int, out: list[Sen
         # Only the sentence's tail can end in an abbreviation; \b still sees the text before it.
         # (The plain suffix test first: the regex search costs more, and most ends are no abbreviation.)
         dot = start + match.start()
+        tail = max(cursor, dot - 8)
         if (
             answer[dot] == "."
-            and fold_key(answer[max(cursor, dot - 8):dot]).endswith(_ABBREVIATED)
-            and _ABBREVIATIONS.search(answer, max(cursor, dot - 8), dot + 1)
+            and fold_key(answer[tail:dot]).endswith(_ABBREVIATED)
+            and _ABBREVIATIONS.search(answer, tail, dot + 1)
         ):
             continue
         window = max(cursor, stop - 5)

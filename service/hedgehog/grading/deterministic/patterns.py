@@ -56,13 +56,19 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         stages,
         _heading_pattern(all_headings) if all_headings else None,
         frozenset(w for text in definition_text for w in words(text)),
+        _groups_by_dimension(rubric),
     )
+    _compiled_cache[id(rubric)] = (rubric, compiled)
+    return compiled
+
+
+def _groups_by_dimension(rubric: Rubric) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
     for s in rubric.stages:
         for g in s.groups:
             for dimension in dict.fromkeys(g.quantity_dimensions):
-                compiled.groups_by_dimension.setdefault(dimension, []).append((s.id, g.id))
-    _compiled_cache[id(rubric)] = (rubric, compiled)
-    return compiled
+                found.setdefault(dimension, []).append((s.id, g.id))
+    return found
 
 
 # How answers count their sections off: "First, ...", "Step two, ...", "Step 3 - ...".

@@ -18,6 +18,7 @@ from hedgehog.grading.text import Sentence, split_sentences, words, words_of_low
 _LIST_SPLIT = re.compile(r"[,;:ap](?:(?<=[,;:])|(?<=\ba)nd\b|(?<=\bp)lus\b)", re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]{0,3000}\]|\([^)]{0,1500}\)|\{[^}]{0,1500}\}")
 
+
 @dataclass(eq=False)  # compared by identity: membership tests stay cheap
 class SentenceInfo:
     sentence: Sentence
